@@ -1,0 +1,86 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "Talon",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "talon", targets: ["talon"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+    ],
+    targets: [
+        .target(
+            name: "TalonCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log")
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TalonStore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TalonGateway",
+            dependencies: [
+                "TalonCore",
+                "TalonStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "talon",
+            dependencies: [
+                "TalonCore",
+                "TalonStore",
+                "TalonGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TalonTestSupport",
+            dependencies: [],
+            path: "Tests/TalonTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TalonCoreTests",
+            dependencies: ["TalonCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TalonStoreTests",
+            dependencies: ["TalonStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TalonGatewayTests",
+            dependencies: [
+                "TalonGateway", "TalonTestSupport",
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

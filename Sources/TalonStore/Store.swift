@@ -1,0 +1,112 @@
+import Logging
+
+/// A stored conversation: one row per session key.
+public struct SessionRecord: Sendable, Hashable {
+    /// Routing key, e.g. `agent:main:main` (unique).
+    public var key: String
+    /// Current session id (changes on `/new`/`/reset`; transcripts hang off it).
+    public var sessionId: String
+    public var agentId: String
+    /// Milliseconds since the Unix epoch.
+    public var createdAtMs: Int64
+    public var updatedAtMs: Int64
+    /// Per-session overrides (model, thinking level, …) as a JSON object text.
+    public var overridesJSON: String
+
+    public init(key: String, sessionId: String, agentId: String, createdAtMs: Int64, updatedAtMs: Int64, overridesJSON: String = "{}") {
+        self.key = key
+        self.sessionId = sessionId
+        self.agentId = agentId
+        self.createdAtMs = createdAtMs
+        self.updatedAtMs = updatedAtMs
+        self.overridesJSON = overridesJSON
+    }
+}
+
+/// One append-only transcript line.
+public struct TranscriptEntry: Sendable, Hashable {
+    /// Monotonic per store; orders the entries of a session.
+    public var seq: Int64
+    public var sessionId: String
+    public var createdAtMs: Int64
+    /// The entry as a JSON text (message, tool result, compaction, …).
+    public var payloadJSON: String
+
+    public init(seq: Int64, sessionId: String, createdAtMs: Int64, payloadJSON: String) {
+        self.seq = seq
+        self.sessionId = sessionId
+        self.createdAtMs = createdAtMs
+        self.payloadJSON = payloadJSON
+    }
+}
+
+/// Result of claiming an idempotency/dedupe key.
+public enum DedupeClaim: Sendable, Hashable {
+    /// The key was new: the caller owns it and its value is now stored.
+    case claimed
+    /// The key was already held (and not expired): its stored value.
+    case existing(value: String)
+}
+
+/// Errors every store implementation reports in the same words.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    /// The database cannot be reached (connection refused, lost, timed out).
+    case unavailable(String)
+    /// The database was migrated by a newer Talon than this binary.
+    case schemaTooNew(database: Int, binary: Int)
+    /// Bad configuration (e.g. an unparsable DATABASE_URL).
+    case configuration(String)
+    /// Anything else the driver reported.
+    case failed(String)
+
+    public var description: String {
+        switch self {
+        case .unavailable(let m): "store unavailable: \(m)"
+        case .schemaTooNew(let db, let bin):
+            "database schema version \(db) is newer than this binary supports (\(bin)); upgrade talon or use another database"
+        case .configuration(let m): "store configuration error: \(m)"
+        case .failed(let m): "store error: \(m)"
+        }
+    }
+}
+
+/// The persistence contract. SQLite and PostgreSQL implement it identically and
+/// pass the same conformance suite.
+public protocol Store: Sendable {
+    /// "sqlite" or "postgres".
+    var backend: String { get }
+
+    /// Applies pending migrations; throws `StoreError.schemaTooNew` when the database is ahead.
+    func migrate() async throws
+    /// Highest applied migration version.
+    func schemaVersion() async throws -> Int
+    /// A cheap round trip (`SELECT 1`) bounded by `timeout`; throws `StoreError.unavailable`.
+    func ping(timeout: Duration) async throws
+    /// Releases connections. Idempotent.
+    func close() async
+
+    // Sessions
+    func upsertSession(_ session: SessionRecord) async throws
+    func session(key: String) async throws -> SessionRecord?
+    /// Most recently updated first.
+    func listSessions(agentId: String?, limit: Int) async throws -> [SessionRecord]
+    /// Deletes the session row (transcripts stay, keyed by session id). Returns whether a row existed.
+    @discardableResult func deleteSession(key: String) async throws -> Bool
+
+    // Transcripts
+    /// Appends and returns the new entry's `seq`.
+    @discardableResult func appendTranscript(sessionId: String, payloadJSON: String, atMs: Int64) async throws -> Int64
+    /// Entries with `seq > afterSeq` in order, at most `limit`.
+    func transcript(sessionId: String, afterSeq: Int64, limit: Int) async throws -> [TranscriptEntry]
+
+    // Dedupe / idempotency
+    /// Atomically claims `key` in `scope`. An expired key counts as free.
+    func claimDedupe(scope: String, key: String, value: String, nowMs: Int64, ttlMs: Int64) async throws -> DedupeClaim
+    /// Deletes expired keys; returns how many.
+    @discardableResult func sweepDedupe(nowMs: Int64) async throws -> Int
+
+    // Key/value (offsets, credential metadata)
+    func kvGet(namespace: String, key: String) async throws -> String?
+    func kvSet(namespace: String, key: String, value: String, nowMs: Int64) async throws
+    @discardableResult func kvDelete(namespace: String, key: String) async throws -> Bool
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: a throw-away PostgreSQL cluster for the store conformance and
+# gateway tests (installed from Debian's packages when missing), then `swift test`. The cluster is
+# stopped and removed even when tests fail. Extra arguments go to `swift test` (e.g. --filter Health).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have_postgres() {
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1
+}
+
+if ! have_postgres; then
+    echo "== installing PostgreSQL from Debian's packages"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q postgresql
+fi
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
+        || echo $((20000 + RANDOM % 20000))
+}
+
+workdir=$(mktemp -d /tmp/talon-test-pg.XXXXXX)
+chmod 755 "$workdir"
+cleanup() {
+    bash scripts/pg-cluster.sh stop "$workdir/data" >/dev/null 2>&1 || true
+    rm -rf "$workdir"
+}
+trap cleanup EXIT INT TERM
+
+port=$(free_port)
+echo "== starting throw-away PostgreSQL on 127.0.0.1:$port"
+TALON_TEST_DATABASE_URL=$(bash scripts/pg-cluster.sh start "$workdir/data" "$port" | tail -n 1)
+export TALON_TEST_DATABASE_URL
+
+echo "== swift test"
+swift build --build-tests
+swift test --skip-build "$@"
