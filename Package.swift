@@ -72,7 +72,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TalonStoreTests",
-            dependencies: ["TalonStore"],
+            dependencies: ["TalonStore", "TalonTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

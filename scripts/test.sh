@@ -22,19 +22,23 @@ free_port() {
         || echo $((20000 + RANDOM % 20000))
 }
 
-workdir=$(mktemp -d /tmp/talon-test-pg.XXXXXX)
+workdir=$(mktemp -d /tmp/talon-test.XXXXXX)
 chmod 755 "$workdir"
+# Tests put their temporary files (and private PostgreSQL clusters) here, so cleanup finds them all.
+mkdir -m 1777 "$workdir/tmp"
 cleanup() {
-    bash scripts/pg-cluster.sh stop "$workdir/data" >/dev/null 2>&1 || true
+    for cluster in "$workdir/pg" "$workdir"/tmp/talon-pg-test-*; do
+        [ -d "$cluster" ] && bash scripts/pg-cluster.sh stop "$cluster" >/dev/null 2>&1
+    done
     rm -rf "$workdir"
 }
 trap cleanup EXIT INT TERM
 
 port=$(free_port)
 echo "== starting throw-away PostgreSQL on 127.0.0.1:$port"
-TALON_TEST_DATABASE_URL=$(bash scripts/pg-cluster.sh start "$workdir/data" "$port" | tail -n 1)
+TALON_TEST_DATABASE_URL=$(bash scripts/pg-cluster.sh start "$workdir/pg" "$port" | tail -n 1)
 export TALON_TEST_DATABASE_URL
 
 echo "== swift test"
 swift build --build-tests
-swift test --skip-build "$@"
+TMPDIR="$workdir/tmp" swift test --skip-build "$@"

@@ -86,6 +86,7 @@ public protocol Store: Sendable {
     func close() async
 
     // Sessions
+    /// Inserts or replaces the row for `session.key`, storing every field as given (including `createdAtMs`).
     func upsertSession(_ session: SessionRecord) async throws
     func session(key: String) async throws -> SessionRecord?
     /// Most recently updated first.
@@ -101,6 +102,7 @@ public protocol Store: Sendable {
 
     // Dedupe / idempotency
     /// Atomically claims `key` in `scope`. An expired key counts as free.
+    /// A claim lives until `nowMs + ttlMs`; from that instant on (`expires <= nowMs`) it is expired.
     func claimDedupe(scope: String, key: String, value: String, nowMs: Int64, ttlMs: Int64) async throws -> DedupeClaim
     /// Deletes expired keys; returns how many.
     @discardableResult func sweepDedupe(nowMs: Int64) async throws -> Int

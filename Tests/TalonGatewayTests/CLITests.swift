@@ -39,7 +39,7 @@ struct CLITests {
     func doctorDeadDatabase() async throws {
         let dir = try TempDir()
         var env = TalonProcess.baseEnvironment(stateDir: dir.path)
-        env["DATABASE_URL"] = "postgres://talon:pw@127.0.0.1:\(try freePort())/talon?sslmode=disable"
+        env["DATABASE_URL"] = "postgres://talon:pw@127.0.0.1:\(try freeLoopbackPort())/talon?sslmode=disable"
         let result = try await TalonProcess.run(["doctor"], environment: env)
         #expect(result.code != 0)
         #expect(result.stdout.contains("store"))

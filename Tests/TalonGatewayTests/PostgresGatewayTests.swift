@@ -35,13 +35,14 @@ struct PostgresGatewayTests {
         #expect(try await gateway.http.get("/api/status", headers: auth).status == 200)
         #expect(gateway.process.exitCode == nil)
         #expect(try await gateway.stop() == 0)
+        await cluster.destroy()
     }
 
     @Test("an unreachable database at start is a clear error and a non-zero exit")
     func deadDatabaseAtStart() async throws {
         let dir = try TempDir()
         var env = TalonProcess.baseEnvironment(stateDir: dir.path)
-        env["DATABASE_URL"] = "postgres://talon:hunter2@127.0.0.1:\(try freePort())/talon?sslmode=disable"
+        env["DATABASE_URL"] = "postgres://talon:hunter2@127.0.0.1:\(try freeLoopbackPort())/talon?sslmode=disable"
         let result = try await TalonProcess.run(["gateway", "--port", "0"], environment: env)
         #expect(result.code != 0)
         #expect(result.stderr.contains("cannot open store"))
@@ -65,5 +66,7 @@ struct PostgresGatewayTests {
         defer { gateway.process.terminate() }
         let status = try await gateway.http.get("/api/status", headers: ["Authorization": "Bearer t"])
         #expect(((try status.json()["store"] as? [String: Any])?["backend"] as? String) == "postgres")
+        try await gateway.stop()
+        await cluster.destroy()
     }
 }

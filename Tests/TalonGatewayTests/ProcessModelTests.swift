@@ -36,7 +36,7 @@ struct ProcessModelTests {
     @Test("OPENCLAW_GATEWAY_PORT beats gateway.port; --port beats both")
     func portPrecedence() async throws {
         let dir = try TempDir()
-        let envPort = try freePort()
+        let envPort = try freeLoopbackPort()
         let gateway = try await GatewayUnderTest.start(
             stateDir: dir.path,
             config: #"{ gateway: { port: 1 } }"#,
@@ -47,7 +47,7 @@ struct ProcessModelTests {
         #expect(gateway.port == envPort)
         #expect(try await HTTPProbe(port: envPort).get("/healthz").status == 200)
 
-        let configPort = try freePort()
+        let configPort = try freeLoopbackPort()
         let dir2 = try TempDir()
         let second = try await GatewayUnderTest.start(
             stateDir: dir2.path,

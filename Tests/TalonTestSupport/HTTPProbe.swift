@@ -48,21 +48,24 @@ public struct HTTPProbe: Sendable {
         head += "\r\n"
         var payload = Data(head.utf8)
         if let body { payload.append(body) }
-        return try await raw(payload, timeout: timeout)
+        return try await raw(payload, timeout: timeout, bodyless: method == "HEAD")
     }
 
     /// Sends `bytes` as they are and reads the response until the server closes the connection.
-    public func raw(_ bytes: Data, timeout: Double = 15) async throws -> Response {
+    /// `bodyless` is for HEAD: the response announces a length but carries no body.
+    public func raw(_ bytes: Data, timeout: Double = 15, bodyless: Bool = false) async throws -> Response {
         let host = self.host
         let port = self.port
         return try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Result { try Self.exchange(host: host, port: port, bytes: bytes, timeout: timeout) })
+                continuation.resume(
+                    with: Result { try Self.exchange(host: host, port: port, bytes: bytes, timeout: timeout, bodyless: bodyless) }
+                )
             }
         }
     }
 
-    static func exchange(host: String, port: Int, bytes: Data, timeout: Double) throws -> Response {
+    static func exchange(host: String, port: Int, bytes: Data, timeout: Double, bodyless: Bool) throws -> Response {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ProbeError("socket: \(errno)") }
         defer { close(fd) }
@@ -92,18 +95,18 @@ public struct HTTPProbe: Sendable {
             let n = recv(fd, &chunk, chunk.count, 0)
             if n > 0 {
                 received.append(contentsOf: chunk[0..<n])
-                if let response = try? parse(received, complete: false) { return response }
+                if let response = try? parse(received, complete: false, bodyless: bodyless) { return response }
             } else if n == 0 || errno == ECONNRESET {
                 break
             } else {
                 throw ProbeError("recv: errno \(errno) after \(received.count) bytes")
             }
         }
-        return try parse(received, complete: true)
+        return try parse(received, complete: true, bodyless: bodyless)
     }
 
     /// Parses a response; with `complete == false` it returns only once the body is whole.
-    static func parse(_ data: Data, complete: Bool) throws -> Response {
+    static func parse(_ data: Data, complete: Bool, bodyless: Bool = false) throws -> Response {
         guard let split = data.range(of: Data("\r\n\r\n".utf8)) else { throw ProbeError("incomplete response head") }
         let head = String(decoding: data[data.startIndex..<split.lowerBound], as: UTF8.self)
         var lines = head.components(separatedBy: "\r\n")
@@ -115,7 +118,9 @@ public struct HTTPProbe: Sendable {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         var body = Data(data[split.upperBound...])
-        if let length = headers["content-length"].flatMap(Int.init) {
+        if bodyless {
+            body = Data()
+        } else if let length = headers["content-length"].flatMap(Int.init) {
             if body.count < length { throw ProbeError("incomplete body") }
             body = body.prefix(length)
         } else if headers["transfer-encoding"]?.lowercased() == "chunked" {

@@ -5,8 +5,8 @@ import Synchronization
 /// collects what it prints, so tests see exactly what an operator would.
 public final class TalonProcess: Sendable {
     private let process: Process
-    private let output = Mutex<(stdout: String, stderr: String)>(("", ""))
-    private let exited = Mutex<Int32?>(nil)
+    private let output = LockedBox<(stdout: String, stderr: String)>(("", ""))
+    private let exited = LockedBox<Int32?>(nil)
 
     /// The `talon` executable: `$TALON_BINARY`, else next to the running test bundle.
     public static var binaryPath: String {
@@ -38,12 +38,15 @@ public final class TalonProcess: Sendable {
         process.standardError = stderrPipe
         process.standardInput = FileHandle.nullDevice
         let output = self.output
+        // At EOF the handler would be called again and again with no data: unhook it then.
         stdoutPipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
             output.withLock { $0.stdout += String(decoding: data, as: UTF8.self) }
         }
         stderrPipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
             output.withLock { $0.stderr += String(decoding: data, as: UTF8.self) }
         }
         let exited = self.exited
@@ -87,6 +90,19 @@ public final class TalonProcess: Sendable {
 
     deinit {
         if exited.withLock({ $0 }) == nil { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// A reference to a mutex-protected value, so closures can share it.
+public final class LockedBox<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    public init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    public func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        try mutex.withLock { try body(&$0) }
     }
 }
 

@@ -27,10 +27,15 @@ public final class TempDir: Sendable {
     public let path: String
 
     public init(_ prefix: String = "talon-test") throws {
+        path = try Self.makePersistent(prefix)
+    }
+
+    /// A new private directory that nobody removes automatically.
+    public static func makePersistent(_ prefix: String) throws -> String {
         let template = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-XXXXXX").path
         var bytes = Array(template.utf8CString)
         guard mkdtemp(&bytes) != nil else { throw ProbeError("mkdtemp failed: errno \(errno)") }
-        path = String(cString: bytes)
+        return String(cString: bytes)
     }
 
     public func file(_ name: String) -> String { path + "/" + name }
