@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A deliberately small HTTP/1.1 client over a raw socket, for talking to the gateway in tests.
