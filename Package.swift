@@ -61,7 +61,9 @@ let package = Package(
         ),
         .target(
             name: "TalonTestSupport",
-            dependencies: [],
+            dependencies: [
+                .product(name: "Logging", package: "swift-log")
+            ],
             path: "Tests/TalonTestSupport",
             swiftSettings: swiftSettings
         ),

@@ -126,6 +126,6 @@ func printError(_ line: String) {
 
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) {
-        TalonCore.StandardError.write(string)
+        ConsoleOutput.stderr(string)
     }
 }

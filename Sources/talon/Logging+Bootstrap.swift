@@ -4,7 +4,10 @@ import TalonCore
 enum LogSetup {
     /// `--log-level` → `TALON_LOG_LEVEL` → `OPENCLAW_LOG_LEVEL` → `logging.level` in the config → info.
     static func level(flag: String?, environment: [String: String], config: TalonConfig?) -> Logger.Level {
-        let candidates = [flag, environment["TALON_LOG_LEVEL"], environment["OPENCLAW_LOG_LEVEL"]]
+        let candidates = [
+            flag, environment["TALON_LOG_LEVEL"], environment["OPENCLAW_LOG_LEVEL"],
+            config?.raw.value(atPath: "logging.level")?.stringValue,
+        ]
         for candidate in candidates {
             if let candidate, let level = parse(candidate) { return level }
         }

@@ -23,7 +23,7 @@ struct AuthTests {
         let json = try right.json()
         #expect((json["store"] as? [String: Any])?["backend"] as? String == "sqlite")
         // The secret never reaches the log.
-        #expect(!gateway.process.stderr.contains("s3cret-token-value"))
+        #expect(!(gateway.process.stdout + gateway.process.stderr).contains("s3cret-token-value"))
     }
 
     @Test("no configured token: one is generated, printed once to stderr, and works")

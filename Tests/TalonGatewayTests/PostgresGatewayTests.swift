@@ -46,7 +46,7 @@ struct PostgresGatewayTests {
         let result = try await TalonProcess.run(["gateway", "--port", "0"], environment: env)
         #expect(result.code != 0)
         #expect(result.stderr.contains("cannot open store"))
-        #expect(!result.stderr.contains("hunter2"))
+        #expect(!(result.stdout + result.stderr).contains("hunter2"))
     }
 
     @Test("the platform's split DB_* variables select PostgreSQL")

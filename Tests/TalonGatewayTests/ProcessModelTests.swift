@@ -19,8 +19,8 @@ struct ProcessModelTests {
         #expect(try await gateway.http.get("/readyz").status == 200)
         let code = try await gateway.stop()
         #expect(code == 0)
-        #expect(gateway.process.stderr.contains("store closed"))
-        #expect(gateway.process.stderr.contains("gateway stopped"))
+        #expect(gateway.process.stdout.contains("store closed"))
+        #expect(gateway.process.stdout.contains("gateway stopped"))
         // The port is released.
         await #expect(throws: (any Error).self) { try await gateway.http.get("/healthz") }
     }

@@ -130,7 +130,7 @@ public final class GatewayUnderTest: Sendable {
         do {
             try await Wait.until(timeout: .seconds(30), "gateway listening") {
                 if process.exitCode != nil { throw ProbeError("talon gateway exited early:\n\(process.stderr)") }
-                port = Self.listeningPort(in: process.stderr)
+                port = Self.listeningPort(in: process.stdout)
                 return port != nil
             }
         } catch {

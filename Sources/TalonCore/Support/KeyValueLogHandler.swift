@@ -8,7 +8,7 @@ import Logging
     import Darwin
 #endif
 
-/// One line per event: `<time> <level> <label>: <message> key=value …`, written to stderr.
+/// One line per event: `<time> <level> <label>: <message> key=value …`, written to stdout (where swift-log and the platform's log collection expect it).
 /// Values with spaces, quotes or `=` are quoted so the line stays machine-splittable.
 public struct KeyValueLogHandler: LogHandler {
     public var logLevel: Logger.Level
@@ -35,7 +35,7 @@ public struct KeyValueLogHandler: LogHandler {
             line += " \(key)=\(Self.quoted("\(merged[key]!)"))"
         }
         line += "\n"
-        StandardError.write(line)
+        ConsoleOutput.stdout(line)
     }
 
     static func quoted(_ value: String) -> String {

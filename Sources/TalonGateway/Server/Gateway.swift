@@ -73,6 +73,7 @@ public struct Gateway: Sendable {
             configuration: .init(
                 services: [
                     .init(service: StoreCloser(store: store, logger: logger)),
+                    .init(service: DedupeSweeper(store: store, logger: logger, clock: clock)),
                     .init(service: app),
                     .init(service: DrainMarker(readiness: readiness, logger: logger, timeout: settings.drainTimeout)),
                 ],
