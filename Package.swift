@@ -18,6 +18,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -37,10 +40,45 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TalonModels",
+            dependencies: [
+                "TalonCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TalonAgent",
+            dependencies: [
+                "TalonCore",
+                "TalonStore",
+                "TalonModels",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TalonTools",
+            dependencies: [
+                "TalonCore",
+                "TalonAgent",
+                "TalonModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TalonGateway",
             dependencies: [
                 "TalonCore",
                 "TalonStore",
+                "TalonModels",
+                "TalonAgent",
+                "TalonTools",
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -62,7 +100,8 @@ let package = Package(
         .target(
             name: "TalonTestSupport",
             dependencies: [
-                .product(name: "Logging", package: "swift-log")
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TalonTestSupport",
             swiftSettings: swiftSettings
@@ -75,6 +114,16 @@ let package = Package(
         .testTarget(
             name: "TalonStoreTests",
             dependencies: ["TalonStore", "TalonTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TalonModelsTests",
+            dependencies: ["TalonModels", "TalonTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TalonAgentTests",
+            dependencies: ["TalonAgent", "TalonTools", "TalonTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

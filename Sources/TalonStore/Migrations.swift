@@ -49,7 +49,39 @@ public enum Migrations {
                     payload_json TEXT NOT NULL)
                 """
             ] + v1Common
-        )
+        ),
+        Migration(
+            version: 2,
+            name: "token usage per turn",
+            sqlite: [
+                """
+                CREATE TABLE turn_usage (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id TEXT NOT NULL,
+                    session_key TEXT NOT NULL,
+                    session_id TEXT NOT NULL,
+                    model_ref TEXT NOT NULL,
+                    input_tokens BIGINT NOT NULL,
+                    output_tokens BIGINT NOT NULL,
+                    created_at_ms BIGINT NOT NULL)
+                """,
+                "CREATE INDEX turn_usage_session ON turn_usage (session_id, id)",
+            ],
+            postgres: [
+                """
+                CREATE TABLE turn_usage (
+                    id BIGSERIAL PRIMARY KEY,
+                    run_id TEXT NOT NULL,
+                    session_key TEXT NOT NULL,
+                    session_id TEXT NOT NULL,
+                    model_ref TEXT NOT NULL,
+                    input_tokens BIGINT NOT NULL,
+                    output_tokens BIGINT NOT NULL,
+                    created_at_ms BIGINT NOT NULL)
+                """,
+                "CREATE INDEX turn_usage_session ON turn_usage (session_id, id)",
+            ]
+        ),
     ]
 
     /// The highest schema version this binary knows (the database may not be ahead of it).

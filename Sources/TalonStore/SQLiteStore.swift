@@ -201,6 +201,18 @@ public actor SQLiteStore: Store, RawSQLAccess {
         try await exclusive { db in try await StoreSQL.transcript(sessionId: sessionId, afterSeq: afterSeq, limit: limit, on: db) }
     }
 
+    public func transcriptTail(sessionId: String, limit: Int) async throws -> [TranscriptEntry] {
+        try await exclusive { db in try await StoreSQL.transcriptTail(sessionId: sessionId, limit: limit, on: db) }
+    }
+
+    public func recordUsage(_ usage: UsageRecord) async throws {
+        try await exclusive { db in try await StoreSQL.recordUsage(usage, on: db) }
+    }
+
+    public func usage(sessionId: String, limit: Int) async throws -> [UsageRecord] {
+        try await exclusive { db in try await StoreSQL.usage(sessionId: sessionId, limit: limit, on: db) }
+    }
+
     public func claimDedupe(scope: String, key: String, value: String, nowMs: Int64, ttlMs: Int64) async throws -> DedupeClaim {
         try await transaction { db in
             try await StoreSQL.claimDedupe(scope: scope, key: key, value: value, nowMs: nowMs, ttlMs: ttlMs, on: db)

@@ -40,6 +40,31 @@ public struct TranscriptEntry: Sendable, Hashable {
     }
 }
 
+/// Token usage of one agent turn (one run), recorded when the run ends.
+public struct UsageRecord: Sendable, Hashable {
+    public var runId: String
+    public var sessionKey: String
+    public var sessionId: String
+    /// `provider/model` that answered.
+    public var modelRef: String
+    public var inputTokens: Int64
+    public var outputTokens: Int64
+    public var createdAtMs: Int64
+
+    public init(
+        runId: String, sessionKey: String, sessionId: String, modelRef: String, inputTokens: Int64, outputTokens: Int64,
+        createdAtMs: Int64
+    ) {
+        self.runId = runId
+        self.sessionKey = sessionKey
+        self.sessionId = sessionId
+        self.modelRef = modelRef
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.createdAtMs = createdAtMs
+    }
+}
+
 /// Result of claiming an idempotency/dedupe key.
 public enum DedupeClaim: Sendable, Hashable {
     /// The key was new: the caller owns it and its value is now stored.
@@ -99,6 +124,13 @@ public protocol Store: Sendable {
     @discardableResult func appendTranscript(sessionId: String, payloadJSON: String, atMs: Int64) async throws -> Int64
     /// Entries with `seq > afterSeq` in order, at most `limit`.
     func transcript(sessionId: String, afterSeq: Int64, limit: Int) async throws -> [TranscriptEntry]
+    /// The newest `limit` entries, oldest first (bounded history reads).
+    func transcriptTail(sessionId: String, limit: Int) async throws -> [TranscriptEntry]
+
+    // Usage
+    func recordUsage(_ usage: UsageRecord) async throws
+    /// The newest `limit` usage rows of a session id, oldest first.
+    func usage(sessionId: String, limit: Int) async throws -> [UsageRecord]
 
     // Dedupe / idempotency
     /// Atomically claims `key` in `scope`. An expired key counts as free.

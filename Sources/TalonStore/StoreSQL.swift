@@ -140,6 +140,51 @@ enum StoreSQL {
         }
     }
 
+    static func transcriptTail(sessionId: String, limit: Int, on db: some SQLQuerying) async throws -> [TranscriptEntry] {
+        guard limit > 0 else { return [] }
+        let rows = try await db.rows(
+            """
+            SELECT seq, session_id, created_at_ms, payload_json FROM transcript_entries
+            WHERE session_id = ? ORDER BY seq DESC LIMIT ?
+            """,
+            [.text(sessionId), SQLValue(limit)]
+        )
+        return try rows.reversed().map { row in
+            TranscriptEntry(seq: try row.int(0), sessionId: try row.text(1), createdAtMs: try row.int(2), payloadJSON: try row.text(3))
+        }
+    }
+
+    // MARK: Usage
+
+    static func recordUsage(_ usage: UsageRecord, on db: some SQLQuerying) async throws {
+        _ = try await db.rows(
+            """
+            INSERT INTO turn_usage (run_id, session_key, session_id, model_ref, input_tokens, output_tokens, created_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(usage.runId), .text(usage.sessionKey), .text(usage.sessionId), .text(usage.modelRef),
+                .int(usage.inputTokens), .int(usage.outputTokens), .int(usage.createdAtMs),
+            ]
+        )
+    }
+
+    static func usage(sessionId: String, limit: Int, on db: some SQLQuerying) async throws -> [UsageRecord] {
+        guard limit > 0 else { return [] }
+        let rows = try await db.rows(
+            """
+            SELECT run_id, session_key, session_id, model_ref, input_tokens, output_tokens, created_at_ms FROM turn_usage
+            WHERE session_id = ? ORDER BY id DESC LIMIT ?
+            """,
+            [.text(sessionId), SQLValue(limit)]
+        )
+        return try rows.reversed().map { row in
+            UsageRecord(
+                runId: try row.text(0), sessionKey: try row.text(1), sessionId: try row.text(2), modelRef: try row.text(3),
+                inputTokens: try row.int(4), outputTokens: try row.int(5), createdAtMs: try row.int(6))
+        }
+    }
+
     // MARK: Dedupe
 
     /// One upsert decides the race: the insert wins for a new key, the update only when the stored key
