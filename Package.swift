@@ -83,6 +83,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("WebChat/Assets")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -101,6 +102,7 @@ let package = Package(
             name: "TalonTestSupport",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TalonTestSupport",
@@ -129,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "TalonGatewayTests",
             dependencies: [
-                "TalonGateway", "TalonTestSupport",
+                "TalonGateway", "TalonTestSupport", "TalonCore",
             ],
             swiftSettings: swiftSettings
         ),

@@ -82,8 +82,15 @@ struct GatewayCommand: AsyncParsableCommand {
                 "store": .string(store.backend),
             ]
         )
-        let gateway = Gateway(settings: settings, store: store, logger: logger)
-        try await gateway.run()
+        let gateway = Gateway(settings: settings, store: store, logger: logger, stateDir: paths.stateDir, environment: environment)
+        let generatedToken: String? =
+            if settings.auth.tokenWasGenerated, case .token(let token) = settings.auth.mode { token } else { nil }
+        try await gateway.run { host, port in
+            let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+            let url = "http://\(shown.contains(":") ? "[\(shown)]" : shown):\(port)/"
+            // The token travels in the fragment, which browsers never send to the server.
+            printError("talon: WebChat: \(url)" + (generatedToken.map { "#token=\($0)" } ?? ""))
+        }
     }
 }
 

@@ -1,9 +1,13 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TalonAgent
 import TalonCore
+import TalonModels
 import TalonStore
+import TalonTools
 
 /// The gateway process: one port for every HTTP route (and, in later features, the WebSocket protocol),
 /// run with its supporting services under one `ServiceGroup` so shutdown is graceful and ordered.
@@ -14,12 +18,20 @@ public struct Gateway: Sendable {
     let logger: Logger
     let limiter: FailedAuthLimiter
     let clock: @Sendable () -> Int64
+    public let runtime: AgentRuntime
+    let services: GatewayServices
+    let webChat: WebChatAssets
 
+    /// - Parameters:
+    ///   - runtime: the agent runtime; nil builds one from the config, `environment` and `stateDir`.
     public init(
         settings: GatewaySettings,
         store: any Store,
         logger: Logger,
         readiness: Readiness = Readiness(),
+        runtime: AgentRuntime? = nil,
+        stateDir: String = StatePaths.resolve(stateDirFlag: nil, configFlag: nil, environment: [:]).stateDir,
+        environment: [String: String] = [:],
         clock: @escaping @Sendable () -> Int64 = { Clocks.nowMs() }
     ) {
         self.settings = settings
@@ -28,6 +40,26 @@ public struct Gateway: Sendable {
         self.readiness = readiness
         self.limiter = FailedAuthLimiter(config: settings.auth.rateLimit)
         self.clock = clock
+        let runtime =
+            runtime
+            ?? Gateway.makeRuntime(config: settings.config, store: store, stateDir: stateDir, environment: environment, logger: logger)
+        self.runtime = runtime
+        self.services = GatewayServices(
+            settings: settings, store: store, runtime: runtime, hub: EventHub(clock: clock),
+            authenticator: ConnectAuthenticator(
+                settings: settings.auth, trustedProxies: settings.trustedProxies, limiter: limiter, clock: clock),
+            startedAtMs: clock(), clock: clock)
+        self.webChat = WebChatAssets.load(environment: environment, logger: logger)
+    }
+
+    /// The production runtime: configured and built-in model providers, the built-in tools.
+    public static func makeRuntime(
+        config: TalonConfig, store: any Store, stateDir: String, environment: [String: String], logger: Logger
+    ) -> AgentRuntime {
+        let models = ModelClient(config: config, environment: environment, logger: Logger(label: "talon.models"))
+        return AgentRuntime(
+            config: config, store: store, models: models, tools: BuiltinTools.all(config: config, logger: Logger(label: "talon.tools")),
+            stateDir: stateDir, logger: Logger(label: "talon.agent"), environment: environment)
     }
 
     /// Probe paths that never need credentials.
@@ -43,13 +75,15 @@ public struct Gateway: Sendable {
                 settings: settings.auth,
                 trustedProxies: settings.trustedProxies,
                 limiter: limiter,
-                publicPaths: Self.publicPaths,
+                publicPaths: Self.publicPaths.union(WebChatAssets.publicPaths),
                 clock: clock
             )
         )
         HealthRoutes(store: store, readiness: readiness, authSettings: settings.auth, storeTimeout: .seconds(2))
             .register(on: router)
         StatusRoutes(settings: settings, store: store).register(on: router)
+        webChat.register(on: router)
+        OpenAIRoutes(services: services).register(on: router)
         return router
     }
 
@@ -59,8 +93,19 @@ public struct Gateway: Sendable {
         let logger = self.logger
         let host = settings.host
         let requestedPort = settings.port
+        let services = self.services
+        let settings = self.settings
         let app = Application(
             router: buildRouter(),
+            server: .http1WebSocketUpgrade(
+                configuration: .init(ws: .init(maxFrameSize: GatewayProtocol.maxPayload, autoPing: .enabled(timePeriod: .seconds(30))))
+            ) { request, channel, logger in
+                // Any path upgrades, as upstream (its Control UI uses `/`, SDK clients `/gateway`); auth is in `connect`.
+                let upgrade = UpgradeInfo(request: request, peer: channel.remoteAddress, auth: settings.auth)
+                return .upgrade([:]) { inbound, outbound, _ in
+                    await GatewayConnection(services: services, upgrade: upgrade, logger: logger).run(inbound: inbound, outbound: outbound)
+                }
+            },
             configuration: .init(address: .hostname(host, port: requestedPort), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? requestedPort
@@ -74,6 +119,7 @@ public struct Gateway: Sendable {
                 services: [
                     .init(service: StoreCloser(store: store, logger: logger)),
                     .init(service: DedupeSweeper(store: store, logger: logger, clock: clock)),
+                    .init(service: EventHubService(hub: services.hub, runtime: runtime)),
                     .init(service: app),
                     .init(service: DrainMarker(readiness: readiness, logger: logger, timeout: settings.drainTimeout)),
                 ],

@@ -1,0 +1,24 @@
+import ServiceLifecycle
+import TalonAgent
+
+/// Feeds runtime events to WebSocket clients and sends the keepalive `tick`.
+struct EventHubService: Service {
+    let hub: EventHub
+    let runtime: AgentRuntime
+
+    func run() async throws {
+        let subscription = runtime.subscribe()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await hub.consume(subscription) }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(GatewayProtocol.tickIntervalMs))
+                    await hub.tick()
+                }
+            }
+            try? await gracefulShutdown()
+            await hub.shutdown(reason: "gateway stopping")
+            group.cancelAll()
+        }
+    }
+}
