@@ -21,8 +21,9 @@ struct AuthMiddleware: RouterMiddleware {
         }
         let exempt = settings.rateLimit.exemptLoopback && context.isLoopbackPeer
         let address = context.peerIP
+        let openAIShape = request.uri.path.hasPrefix("/v1/")
         if !exempt, let waitMs = await limiter.retryAfterMs(address: address, nowMs: clock()) {
-            return Self.tooManyAttempts(waitMs: waitMs)
+            return Self.tooManyAttempts(waitMs: waitMs, openAIShape: openAIShape)
         }
         switch authenticate(request, context: context) {
         case .success(let identity):
@@ -35,12 +36,13 @@ struct AuthMiddleware: RouterMiddleware {
             if !exempt, let lockoutMs = await limiter.recordFailure(address: address, nowMs: clock()) {
                 context.logger.warning("auth lockout", metadata: ["peer": .string(address), "lockout_ms": .stringConvertible(lockoutMs)])
             }
-            return JSONResponse.error(
-                .unauthorized,
-                code: "UNAUTHORIZED",
-                message: reason.message,
-                headers: [.wwwAuthenticate: "Bearer realm=\"talon\""]
-            )
+            let headers: HTTPFields = [.wwwAuthenticate: "Bearer realm=\"talon\""]
+            if openAIShape {
+                // OpenAI clients read `{error:{message,type}}`.
+                return JSONResponse.make(
+                    .unauthorized, ["error": ["message": .string(reason.message), "type": "unauthorized", "code": .null]], headers: headers)
+            }
+            return JSONResponse.error(.unauthorized, code: "UNAUTHORIZED", message: reason.message, headers: headers)
         }
     }
 
@@ -97,8 +99,14 @@ struct AuthMiddleware: RouterMiddleware {
         return String(decoded[decoded.index(after: colon)...])
     }
 
-    static func tooManyAttempts(waitMs: Int64) -> Response {
+    static func tooManyAttempts(waitMs: Int64, openAIShape: Bool = false) -> Response {
         let seconds = max(1, (waitMs + 999) / 1000)
+        if openAIShape {
+            return JSONResponse.make(
+                .tooManyRequests,
+                ["error": ["message": .string("too many failed authentication attempts; retry in \(seconds) s"), "type": "rate_limit_error"]],
+                headers: [.retryAfter: String(seconds)])
+        }
         return JSONResponse.error(
             .tooManyRequests,
             code: "AUTH_RATE_LIMITED",
