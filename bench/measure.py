@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Measures a talon binary: readiness latency, idle memory, /healthz throughput. Used by bench/run.sh."""
+"""Measures a talon binary: readiness latency, idle memory, /healthz throughput, gateway overhead per
+model turn. Used by bench/run.sh."""
 import json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 
@@ -95,6 +96,21 @@ def main():
             proc.wait(timeout=15)
     finally:
         shutil.rmtree(state, ignore_errors=True)
+    def wait_ready(port):
+        deadline = time.perf_counter() + 30
+        while get_status(port, "/readyz") != 200:
+            if time.perf_counter() > deadline:
+                raise RuntimeError("talon not ready after 30 s")
+            time.sleep(0.01)
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import turns
+    t = turns.measure(binary, start, wait_ready, memory, free_port)
+    results["turns"] = t
+    print(f"turn_ms p50={t['turn_ms_p50']} p95={t['turn_ms_p95']} ({t['turns']} sequential /v1/chat/completions turns); "
+          f"mock alone p50={t['mock_direct_ms_p50']} p95={t['mock_direct_ms_p95']}; "
+          f"gateway overhead p50={t['overhead_ms_p50']} p95={t['overhead_ms_p95']}")
+    print("after_turns_mb " + " ".join(f"{k}={v}" for k, v in t["after_turns"].items()))
     with open(out, "w") as f:
         json.dump(results, f, indent=2)
     print(f"written {out}")

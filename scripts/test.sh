@@ -17,6 +17,12 @@ if ! have_postgres; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q postgresql
 fi
 
+# The browser and `openai` client tests need Chromium, chromedriver, selenium and openai; with
+# TALON_REQUIRE_E2E=1 a missing one fails those tests instead of skipping them.
+echo "== end-to-end dependencies (Chromium, selenium, openai)"
+bash scripts/e2e-deps.sh
+export TALON_REQUIRE_E2E=1
+
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
         || echo $((20000 + RANDOM % 20000))

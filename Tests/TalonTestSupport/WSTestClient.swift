@@ -104,7 +104,10 @@ public final class WSTestClient: Sendable {
     }
 
     private actor Inbox {
-        enum Take { case message(String), closed, empty }
+        enum Take {
+            case message(String)
+            case closed, empty
+        }
         private var messages: [String] = []
         private var index = 0
         private(set) var isClosed = false

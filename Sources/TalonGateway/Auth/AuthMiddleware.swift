@@ -104,7 +104,11 @@ struct AuthMiddleware: RouterMiddleware {
         if openAIShape {
             return JSONResponse.make(
                 .tooManyRequests,
-                ["error": ["message": .string("too many failed authentication attempts; retry in \(seconds) s"), "type": "rate_limit_error"]],
+                [
+                    "error": [
+                        "message": .string("too many failed authentication attempts; retry in \(seconds) s"), "type": "rate_limit_error",
+                    ]
+                ],
                 headers: [.retryAfter: String(seconds)])
         }
         return JSONResponse.error(

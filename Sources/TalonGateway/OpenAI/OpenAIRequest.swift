@@ -35,7 +35,8 @@ struct OpenAIChatRequest: Sendable {
             throw .invalid("model must be 'openclaw', 'openclaw/<agentId>' or 'agent:<agentId>' (got '\(model)')")
         }
         guard agentId == config.agents.defaultAgentId || config.agents.entry(id: agentId) != nil else {
-            throw OpenAIError(status: .notFound, message: "unknown agent '\(agentId)'", type: "invalid_request_error", code: "model_not_found")
+            throw OpenAIError(
+                status: .notFound, message: "unknown agent '\(agentId)'", type: "invalid_request_error", code: "model_not_found")
         }
         guard let messages = body["messages"]?.arrayValue, !messages.isEmpty else {
             throw .invalid("missing required parameter: 'messages' (a non-empty array)")

@@ -44,7 +44,8 @@ struct OpenAIRoutes: Sendable {
     func model(id: String, context: GatewayRequestContext) throws -> Response {
         if let denied = scopeCheck(context, Scopes.read) { return denied }
         guard modelIds().contains(id) else {
-            return Self.error(OpenAIError(status: .notFound, message: "model '\(id)' not found", type: "invalid_request_error", code: "model_not_found"))
+            return Self.error(
+                OpenAIError(status: .notFound, message: "model '\(id)' not found", type: "invalid_request_error", code: "model_not_found"))
         }
         return JSONResponse.make(.ok, modelObject(id))
     }
@@ -134,7 +135,8 @@ struct OpenAIRoutes: Sendable {
         switch kind {
         case "rate_limit": OpenAIError(status: .tooManyRequests, message: message, type: "rate_limit_error")
         case "timeout": OpenAIError(status: .gatewayTimeout, message: message, type: "timeout_error")
-        case "context_length": OpenAIError(status: .badRequest, message: message, type: "invalid_request_error", code: "context_length_exceeded")
+        case "context_length":
+            OpenAIError(status: .badRequest, message: message, type: "invalid_request_error", code: "context_length_exceeded")
         default: OpenAIError(status: .badGateway, message: message, type: "api_error")
         }
     }

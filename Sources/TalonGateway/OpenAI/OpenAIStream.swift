@@ -42,7 +42,8 @@ extension OpenAIRoutes {
                                 ])
                             }
                         case .aborted:
-                            try await send(OpenAIError(status: .internalServerError, message: "the run was aborted", type: "api_error").json)
+                            try await send(
+                                OpenAIError(status: .internalServerError, message: "the run was aborted", type: "api_error").json)
                         case .failed(let kind, let message):
                             try await send(Self.runError(kind: kind, message: message).json)
                         }

@@ -69,7 +69,9 @@ public struct Gateway: Sendable {
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: BodyLimitMiddleware(defaultLimit: settings.maxBodyBytes, limitsByPathPrefix: [("/v1/chat/completions", OpenAIRoutes.bodyLimit)]))
+        router.add(
+            middleware: BodyLimitMiddleware(
+                defaultLimit: settings.maxBodyBytes, limitsByPathPrefix: [("/v1/chat/completions", OpenAIRoutes.bodyLimit)]))
         router.add(
             middleware: AuthMiddleware(
                 settings: settings.auth,

@@ -1,7 +1,7 @@
 import HummingbirdWebSocket
-import NIOWebSocket
 import Logging
 import NIOCore
+import NIOWebSocket
 import TalonCore
 
 /// One WebSocket client: challenge, `connect` handshake, then requests and events until either side closes.
@@ -13,7 +13,8 @@ struct GatewayConnection: Sendable {
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         let sender = FrameSender(outbound: outbound)
         let nonce = Secrets.randomToken(byteCount: 16)
-        await sender.send(GatewayProtocol.event("connect.challenge", payload: ["nonce": .string(nonce), "ts": .number(Double(Clocks.nowMs()))]))
+        await sender.send(
+            GatewayProtocol.event("connect.challenge", payload: ["nonce": .string(nonce), "ts": .number(Double(Clocks.nowMs()))]))
 
         // Nobody may hold a socket open without authenticating.
         let watchdog = Task {

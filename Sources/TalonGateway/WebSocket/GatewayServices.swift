@@ -38,7 +38,10 @@ struct GatewayServices: Sendable {
             "type": "hello-ok",
             "protocol": .number(Double(version)),
             "server": ["version": .string(TalonVersion.current), "connId": .string(connId)],
-            "features": ["methods": .array(GatewayProtocol.methods.map(JSONValue.string)), "events": .array(GatewayProtocol.events.map(JSONValue.string))],
+            "features": [
+                "methods": .array(GatewayProtocol.methods.map(JSONValue.string)),
+                "events": .array(GatewayProtocol.events.map(JSONValue.string)),
+            ],
             "snapshot": [
                 "presence": [],
                 "health": ["ok": true],
@@ -46,7 +49,8 @@ struct GatewayServices: Sendable {
                 "uptimeMs": .number(Double(now - startedAtMs)),
                 "sessionDefaults": [
                     "defaultAgentId": .string(defaultAgentId), "mainKey": .string(mainKey),
-                    "mainSessionKey": .string(identity.user.map { SessionAccess.webchatKey(agentId: defaultAgentId, user: $0) } ?? mainSessionKey),
+                    "mainSessionKey": .string(
+                        identity.user.map { SessionAccess.webchatKey(agentId: defaultAgentId, user: $0) } ?? mainSessionKey),
                     "scope": .string(config.session.dmScope),
                 ],
                 "authMode": .string(settings.auth.modeName),

@@ -16,6 +16,7 @@ struct AgentGateway {
         api: String = "openai-completions",
         extraConfig: String = "",
         agents: String? = nil,
+        models: String? = nil,
         mock: MockModelServer? = nil,
         dir: TempDir? = nil,
         environment: [String: String] = [:]
@@ -26,7 +27,7 @@ struct AgentGateway {
         let config = """
             {
               gateway: { auth: { mode: "token", token: "\(token)" }, http: { endpoints: { chatCompletions: { enabled: true } } } },
-              models: { providers: { mock: { baseUrl: "\(base)", api: "\(api)", apiKey: "mock-key", timeoutSeconds: 10 } } },
+              models: \(models ?? #"{ providers: { mock: { baseUrl: "\#(base)", api: "\#(api)", apiKey: "mock-key", timeoutSeconds: 10 } } }"#),
               agents: \(agents ?? #"{ defaults: { model: "mock/test-model" } }"#),
               \(extraConfig)
             }

@@ -91,7 +91,9 @@ struct ChatTests {
         defer { client.close() }
         let first = try #require(try await client.call("chat.send", ["message": "one", "idempotencyKey": "lane-1"])["runId"]?.stringValue)
         let second = try #require(try await client.call("chat.send", ["message": "two", "idempotencyKey": "lane-2"])["runId"]?.stringValue)
-        let events = try await client.events { $0["payload"]?["runId"]?.stringValue == second && $0["payload"]?["state"]?.stringValue == "final" }
+        let events = try await client.events {
+            $0["payload"]?["runId"]?.stringValue == second && $0["payload"]?["state"]?.stringValue == "final"
+        }
         let order = events.filter { $0["event"]?.stringValue == "chat" }.compactMap { $0["payload"]?["runId"]?.stringValue }
         let lastOfFirst = try #require(order.lastIndex(of: first))
         let firstOfSecond = try #require(order.firstIndex(of: second))
@@ -100,11 +102,15 @@ struct ChatTests {
         // Different keys: the slow run is still streaming when the fast one finishes.
         agent.mock.enqueue(.slowText(["s1 ", "s2 ", "s3 ", "s4"], delayMs: 200), .text("fast"))
         let slow = try #require(
-            try await client.call("chat.send", ["sessionKey": "agent:main:slow", "message": "slow", "idempotencyKey": "p-1"])["runId"]?.stringValue)
+            try await client.call("chat.send", ["sessionKey": "agent:main:slow", "message": "slow", "idempotencyKey": "p-1"])["runId"]?
+                .stringValue)
         try await Task.sleep(for: .milliseconds(100))
         let fast = try #require(
-            try await client.call("chat.send", ["sessionKey": "agent:main:fast", "message": "fast", "idempotencyKey": "p-2"])["runId"]?.stringValue)
-        let parallel = try await client.events { $0["payload"]?["runId"]?.stringValue == slow && $0["payload"]?["state"]?.stringValue == "final" }
+            try await client.call("chat.send", ["sessionKey": "agent:main:fast", "message": "fast", "idempotencyKey": "p-2"])["runId"]?
+                .stringValue)
+        let parallel = try await client.events {
+            $0["payload"]?["runId"]?.stringValue == slow && $0["payload"]?["state"]?.stringValue == "final"
+        }
         let finals = parallel.filter { $0["payload"]?["state"]?.stringValue == "final" }.compactMap { $0["payload"]?["runId"]?.stringValue }
         #expect(finals == [fast, slow])
     }

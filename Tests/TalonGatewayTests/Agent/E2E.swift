@@ -21,7 +21,12 @@ enum E2E {
     }
 
     static func runPython(_ script: String, _ arguments: [String], timeout: Double = 120) async throws -> (status: Int32, output: String) {
-        try await Task.detached { try run(["python3", repoRoot + "/" + script] + arguments, timeout: timeout) }.value
+        // A real thread: blocking a cooperative-pool thread here would starve the in-process mock model server.
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try run(["python3", repoRoot + "/" + script] + arguments, timeout: timeout) })
+            }
+        }
     }
 
     /// Blocking: call from a detached task. Output is collected from a file, not a pipe, so a chatty script cannot block.

@@ -29,7 +29,8 @@ struct OpenAIHTTPTests {
         let agent = try await AgentGateway.start()
         defer { Task { await agent.stop() } }
         agent.mock.enqueue(.streamedText(["one ", "two ", "three"], delayMs: 10))
-        let body = #"{"model":"openclaw/main","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"count"}]}"#
+        let body =
+            #"{"model":"openclaw/main","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"count"}]}"#
         let response = try await agent.gateway.http.request("POST", "/v1/chat/completions", headers: Self.auth, body: Data(body.utf8))
         #expect(response.status == 200)
         #expect(response.header("content-type")?.hasPrefix("text/event-stream") == true)
@@ -89,7 +90,10 @@ struct OpenAIHTTPTests {
         agent.mock.enqueue(.text("echo: hi from openai"), .streamedText(["echo: ", "hi ", "from ", "openai"], delayMs: 5))
         let result = try await E2E.runPython(
             "Tests/e2e/openai_client_test.py",
-            ["--base-url", "http://127.0.0.1:\(agent.port)/v1", "--api-key", AgentGateway.token, "--model", "openclaw", "--expect", "echo: hi from openai"])
+            [
+                "--base-url", "http://127.0.0.1:\(agent.port)/v1", "--api-key", AgentGateway.token, "--model", "openclaw", "--expect",
+                "echo: hi from openai",
+            ])
         #expect(result.status == 0, "openai client test failed:\n\(result.output)")
     }
 }

@@ -14,7 +14,10 @@ struct WebSocketHandshakeTests {
         #expect(hello["type"]?.stringValue == "hello-ok")
         #expect(hello["protocol"]?.intValue == 4)
         let methods = hello["features"]?["methods"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        for method in ["health", "status", "chat.send", "chat.history", "chat.abort", "sessions.list", "sessions.reset", "sessions.patch", "agent", "agent.wait"] {
+        for method in [
+            "health", "status", "chat.send", "chat.history", "chat.abort", "sessions.list", "sessions.reset", "sessions.patch", "agent",
+            "agent.wait",
+        ] {
             #expect(methods.contains(method), "missing \(method)")
         }
         #expect(hello["auth"]?["role"]?.stringValue == "operator")
@@ -65,7 +68,9 @@ struct WebSocketHandshakeTests {
         for (token, code) in [("wrong-token", "AUTH_TOKEN_MISMATCH"), (nil, "AUTH_TOKEN_MISSING")] as [(String?, String)] {
             let client = WSClient(WSTestClient(port: agent.port))
             _ = await client.nextFrame()
-            var params: JSONValue = ["minProtocol": 3, "maxProtocol": 4, "client": ["id": "test", "version": "1", "platform": "x", "mode": "test"]]
+            var params: JSONValue = [
+                "minProtocol": 3, "maxProtocol": 4, "client": ["id": "test", "version": "1", "platform": "x", "mode": "test"],
+            ]
             if let token { params = params.merging(["auth": ["token": .string(token)]]) }
             let response = try await client.request("connect", params)
             #expect(response["ok"]?.boolValue == false)
