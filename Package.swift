@@ -101,6 +101,7 @@ let package = Package(
         .target(
             name: "TalonTestSupport",
             dependencies: [
+                "TalonCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

@@ -84,7 +84,7 @@ public struct Gateway: Sendable {
         HealthRoutes(store: store, readiness: readiness, authSettings: settings.auth, storeTimeout: .seconds(2))
             .register(on: router)
         StatusRoutes(settings: settings, store: store).register(on: router)
-        webChat.register(on: router)
+        webChat.register(on: router, noModelHint: services.modelInfo()["hint"]?.stringValue)
         OpenAIRoutes(services: services).register(on: router)
         return router
     }

@@ -46,7 +46,19 @@ struct WebChatAssets: Sendable {
 
     static var publicPaths: Set<String> { Set(files.map(\.route)) }
 
-    func register(on router: Router<GatewayRequestContext>) {
+    /// The banner placeholder in `index.html`; filled in at serve time when no model is configured, so the page says
+    /// how to configure one even before (or without) a WebSocket connection.
+    static let bannerPlaceholder = #"<div id="model-banner" class="banner warn" role="alert" hidden></div>"#
+
+    /// - Parameter noModelHint: set when no model is configured.
+    func register(on router: Router<GatewayRequestContext>, noModelHint: String?) {
+        var assets = self.assets
+        if let noModelHint, let page = assets["/"] {
+            let html = String(buffer: page.body).replacingOccurrences(
+                of: Self.bannerPlaceholder,
+                with: #"<div id="model-banner" class="banner warn" role="alert">"# + Self.escapeHTML(noModelHint) + "</div>")
+            assets["/"] = Asset(contentType: page.contentType, body: ByteBuffer(string: html))
+        }
         for (route, asset) in assets {
             let handler: @Sendable (Request, GatewayRequestContext) async throws -> Response = { _, _ in
                 Response(
@@ -62,5 +74,10 @@ struct WebChatAssets: Sendable {
             router.get(RouterPath(route), use: handler)
             router.head(RouterPath(route), use: handler)
         }
+    }
+
+    static func escapeHTML(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -19,6 +19,18 @@ struct WebChatBrowserTests {
         #expect(script.status == 200)
         #expect(script.header("content-type")?.contains("javascript") == true)
         #expect(try await agent.gateway.http.get("/webchat.css").status == 200)
+        #expect(!page.text.contains("OPENAI_API_KEY"))
+    }
+
+    @Test("without a model the served page itself carries the how-to-configure banner")
+    func noModelPage() async throws {
+        let dir = try TempDir()
+        let gateway = try await GatewayUnderTest.start(stateDir: dir.path)
+        defer { gateway.process.terminate() }
+        let page = try await gateway.http.get("/")
+        #expect(page.status == 200)
+        #expect(page.text.contains("OPENAI_API_KEY"))
+        #expect(page.text.contains("ANTHROPIC_API_KEY"))
     }
 
     @Test("load the page, send a message, see the streamed reply from the mock model", .enabled(if: browserReady))
