@@ -110,6 +110,8 @@ def main():
     print(f"turn_ms p50={t['turn_ms_p50']} p95={t['turn_ms_p95']} ({t['turns']} sequential /v1/chat/completions turns); "
           f"mock alone p50={t['mock_direct_ms_p50']} p95={t['mock_direct_ms_p95']}; "
           f"gateway overhead p50={t['overhead_ms_p50']} p95={t['overhead_ms_p95']}")
+    print(f"session_turn_ms p50={t['session_turn_ms_p50']} p95={t['session_turn_ms_p95']} "
+          f"({t['turns']} turns continuing one session, history growing)")
     print("after_turns_mb " + " ".join(f"{k}={v}" for k, v in t["after_turns"].items()))
     with open(out, "w") as f:
         json.dump(results, f, indent=2)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An instant OpenAI-compatible model for benchmarks: answers every chat completion with an echo,
 streamed (SSE) or not, with no think time, so what bench/turns.py measures is the gateway."""
-import json, sys, threading
+import json, socket, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -10,6 +10,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+    def setup(self):
+        super().setup()
+        # Without this, Nagle + delayed ACK add ~40 ms to every answer and the benchmark measures TCP, not Talon.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")

@@ -4,7 +4,8 @@
 #   idle memory  VmRSS / VmHWM / RssAnon / RssFile after 10 s idle
 #   healthz_rps  wrk, 50 connections, 10 s, and memory after it
 #   turns        200 sequential /v1/chat/completions turns against an instant mock model (bench/mock_model.py):
-#                p50/p95 of the turn, of the mock alone, their difference (gateway overhead), RSS after
+#                (stateless, then 200 continuing one session): p50/p95 of the turn, of the mock alone, their
+#                difference (gateway overhead), RSS after
 # Prints one line per figure and writes bench/results/latest.json. Figures, not pass/fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."

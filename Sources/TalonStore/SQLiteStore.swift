@@ -56,6 +56,9 @@ public actor SQLiteStore: Store, RawSQLAccess {
                 throw StoreError.failed("SQLite refused WAL journal mode for \(path) (got \(mode ?? "nothing"))")
             }
             _ = try await connection.query("PRAGMA foreign_keys = ON")
+            // WAL + NORMAL: a commit survives a crash of this process (the WAL is in the OS), and only a power loss can
+            // undo the last commits; FULL would fsync every transcript line and dominate the time of a turn.
+            _ = try await connection.query("PRAGMA synchronous = NORMAL")
         } catch {
             try? await connection.close()
             throw mapSQLiteError(error)
