@@ -63,6 +63,7 @@ let package = Package(
             name: "TalonTools",
             dependencies: [
                 "TalonCore",
+                "TalonStore",
                 "TalonAgent",
                 "TalonModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -127,6 +128,11 @@ let package = Package(
         .testTarget(
             name: "TalonAgentTests",
             dependencies: ["TalonAgent", "TalonTools", "TalonTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TalonToolsTests",
+            dependencies: ["TalonTools", "TalonTestSupport", "TalonStore", "TalonCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

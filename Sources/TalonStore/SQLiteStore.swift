@@ -216,6 +216,10 @@ public actor SQLiteStore: Store, RawSQLAccess {
         try await exclusive { db in try await StoreSQL.usage(sessionId: sessionId, limit: limit, on: db) }
     }
 
+    public func kvList(namespace: String, limit: Int) async throws -> [KVEntry] {
+        try await exclusive { db in try await StoreSQL.kvList(namespace: namespace, limit: limit, on: db) }
+    }
+
     public func claimDedupe(scope: String, key: String, value: String, nowMs: Int64, ttlMs: Int64) async throws -> DedupeClaim {
         try await transaction { db in
             try await StoreSQL.claimDedupe(scope: scope, key: key, value: value, nowMs: nowMs, ttlMs: ttlMs, on: db)

@@ -65,6 +65,19 @@ public struct UsageRecord: Sendable, Hashable {
     }
 }
 
+/// One key/value row.
+public struct KVEntry: Sendable, Hashable {
+    public var key: String
+    public var value: String
+    public var updatedAtMs: Int64
+
+    public init(key: String, value: String, updatedAtMs: Int64) {
+        self.key = key
+        self.value = value
+        self.updatedAtMs = updatedAtMs
+    }
+}
+
 /// Result of claiming an idempotency/dedupe key.
 public enum DedupeClaim: Sendable, Hashable {
     /// The key was new: the caller owns it and its value is now stored.
@@ -143,4 +156,6 @@ public protocol Store: Sendable {
     func kvGet(namespace: String, key: String) async throws -> String?
     func kvSet(namespace: String, key: String, value: String, nowMs: Int64) async throws
     @discardableResult func kvDelete(namespace: String, key: String) async throws -> Bool
+    /// The namespace's rows, most recently updated first, at most `limit`.
+    func kvList(namespace: String, limit: Int) async throws -> [KVEntry]
 }

@@ -253,6 +253,15 @@ enum StoreSQL {
         )
     }
 
+    static func kvList(namespace: String, limit: Int, on db: some SQLQuerying) async throws -> [KVEntry] {
+        guard limit > 0 else { return [] }
+        let rows = try await db.rows(
+            "SELECT key, value, updated_at_ms FROM kv WHERE namespace = ? ORDER BY updated_at_ms DESC, key LIMIT ?",
+            [.text(namespace), SQLValue(limit)]
+        )
+        return try rows.map { row in KVEntry(key: try row.text(0), value: try row.text(1), updatedAtMs: try row.int(2)) }
+    }
+
     static func kvDelete(namespace: String, key: String, on db: some SQLQuerying) async throws -> Bool {
         try await !db.rows("DELETE FROM kv WHERE namespace = ? AND key = ? RETURNING key", [.text(namespace), .text(key)]).isEmpty
     }

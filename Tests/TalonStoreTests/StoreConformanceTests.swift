@@ -185,6 +185,22 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: Backend.allCases)
+    func kvListNewestFirstPerNamespace(_ backend: Backend) async throws {
+        try await TestDatabase.withStore(backend) { store, _ in
+            try await store.kvSet(namespace: "incidents", key: "a", value: "1", nowMs: 10)
+            try await store.kvSet(namespace: "incidents", key: "b", value: "2", nowMs: 30)
+            try await store.kvSet(namespace: "incidents", key: "c", value: "3", nowMs: 20)
+            try await store.kvSet(namespace: "other", key: "z", value: "9", nowMs: 40)
+            let all = try await store.kvList(namespace: "incidents", limit: 10)
+            #expect(all.map(\.key) == ["b", "c", "a"])
+            #expect(all.first?.value == "2")
+            #expect(all.first?.updatedAtMs == 30)
+            #expect(try await store.kvList(namespace: "incidents", limit: 2).map(\.key) == ["b", "c"])
+            #expect(try await store.kvList(namespace: "missing", limit: 5).isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
     func textRoundTripsUnchanged(_ backend: Backend) async throws {
         try await TestDatabase.withStore(backend) { store, _ in
             let tricky = "quote ' double \" backslash \\ question ? dollar $1 emoji 🦅 newline\nend"
