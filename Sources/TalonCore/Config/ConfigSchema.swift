@@ -148,6 +148,8 @@ enum ConfigSchema {
         "defaultSessionKey": .string, "allowRequestSessionKey": .bool, "allowedSessionKeyPrefixes": .stringList,
         "allowedAgentIds": .stringList, "mappings": .array(.looseObject), "presets": .stringList,
         "transformsDir": .string, "gmail": .looseObject, "internal": .looseObject,
+        // Talon: bound on stored-but-unfinished hook runs, and where incident callbacks may go.
+        "maxPendingRuns": .integer(min: 1), "callbackAllowedOrigins": .stringList, "bodyTimeoutMs": .integer(min: 100),
     ])
 
     static let mcp: ConfigShape = .object(["servers": .map(.looseObject)])

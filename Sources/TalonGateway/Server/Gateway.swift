@@ -21,6 +21,8 @@ public struct Gateway: Sendable {
     public let runtime: AgentRuntime
     let services: GatewayServices
     let webChat: WebChatAssets
+    let hookSettings: HookSettings
+    let hookRunner: HookRunner
 
     /// - Parameters:
     ///   - runtime: the agent runtime; nil builds one from the config, `environment` and `stateDir`.
@@ -50,6 +52,9 @@ public struct Gateway: Sendable {
                 settings: settings.auth, trustedProxies: settings.trustedProxies, limiter: limiter, clock: clock),
             startedAtMs: clock(), clock: clock)
         self.webChat = WebChatAssets.load(environment: environment, logger: logger)
+        self.hookSettings = HookSettings(config: settings.config.hooks)
+        self.hookRunner = HookRunner(
+            store: store, runtime: runtime, maxPending: hookSettings.maxPendingRuns, logger: Logger(label: "talon.hooks"))
     }
 
     /// The production runtime: configured and built-in model providers, the built-in tools.
@@ -71,7 +76,16 @@ public struct Gateway: Sendable {
         router.add(middleware: ErrorMiddleware())
         router.add(
             middleware: BodyLimitMiddleware(
-                defaultLimit: settings.maxBodyBytes, limitsByPathPrefix: [("/v1/chat/completions", OpenAIRoutes.bodyLimit)]))
+                defaultLimit: settings.maxBodyBytes,
+                limitsByPathPrefix: [
+                    ("/v1/chat/completions", OpenAIRoutes.bodyLimit), (hookSettings.path + "/", hookSettings.maxBodyBytes),
+                ]))
+        // Before gateway auth: hooks authenticate with their own token.
+        router.add(
+            middleware: HooksMiddleware(
+                settings: hookSettings, store: store, runner: hookRunner, limiter: limiter,
+                exemptLoopback: settings.auth.rateLimit.exemptLoopback, defaultAgentId: settings.config.agents.defaultAgentId,
+                clock: clock))
         router.add(
             middleware: AuthMiddleware(
                 settings: settings.auth,
@@ -122,6 +136,7 @@ public struct Gateway: Sendable {
                     .init(service: StoreCloser(store: store, logger: logger)),
                     .init(service: DedupeSweeper(store: store, logger: logger, clock: clock)),
                     .init(service: EventHubService(hub: services.hub, runtime: runtime)),
+                    .init(service: HookResumeService(runner: hookRunner)),
                     .init(service: app),
                     .init(service: DrainMarker(readiness: readiness, logger: logger, timeout: settings.drainTimeout)),
                 ],

@@ -22,3 +22,13 @@ struct EventHubService: Service {
         }
     }
 }
+
+/// Restarts hook runs that were stored (and acknowledged) but had not finished when the last process stopped.
+struct HookResumeService: Service {
+    let runner: HookRunner
+
+    func run() async throws {
+        await runner.resume()
+        try? await gracefulShutdown()
+    }
+}

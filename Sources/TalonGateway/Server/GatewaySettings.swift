@@ -128,6 +128,12 @@ extension GatewaySettings {
             }
             mode = .trustedProxy(userHeader: authConfig.trustedProxy.userHeader, roleHeader: authConfig.trustedProxy.roleHeader)
         }
+        if config.hooks.enabled, let hookToken = config.hooks.token, case .token(let gatewayToken) = mode,
+            Secrets.constantTimeEquals(hookToken, gatewayToken)
+        {
+            // A leaked hook token must not open the whole gateway (upstream's security audit flags this too).
+            throw GatewaySetupError("hooks.token must differ from the gateway token: set a separate secret for webhooks")
+        }
         if !loopback, case .none = mode {
             throw GatewaySetupError(
                 "refusing to bind gateway to \(host) without auth (gateway.auth.mode is \"none\"): "

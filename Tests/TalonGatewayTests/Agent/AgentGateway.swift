@@ -17,6 +17,7 @@ struct AgentGateway {
         extraConfig: String = "",
         agents: String? = nil,
         models: String? = nil,
+        gatewayExtra: String = "",
         mock: MockModelServer? = nil,
         dir: TempDir? = nil,
         environment: [String: String] = [:]
@@ -26,7 +27,9 @@ struct AgentGateway {
         let base = api == "anthropic-messages" ? mock.baseURL : mock.baseURL + "/v1"
         let config = """
             {
-              gateway: { auth: { mode: "token", token: "\(token)" }, http: { endpoints: { chatCompletions: { enabled: true } } } },
+              gateway: {
+                auth: { mode: "token", token: "\(token)" \(gatewayExtra) }, http: { endpoints: { chatCompletions: { enabled: true } } },
+              },
               models: \(models ?? #"{ providers: { mock: { baseUrl: "\#(base)", api: "\#(api)", apiKey: "mock-key", timeoutSeconds: 10 } } }"#),
               agents: \(agents ?? #"{ defaults: { model: "mock/test-model" } }"#),
               \(extraConfig)

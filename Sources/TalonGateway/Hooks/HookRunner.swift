@@ -1,0 +1,109 @@
+import FoundationEssentials
+import Logging
+import TalonAgent
+import TalonCore
+import TalonModels
+import TalonStore
+
+/// A hook run as stored before the webhook is acknowledged: enough to start (or restart) it.
+struct PendingHookRun: Codable, Sendable {
+    var runId: String
+    var mappingId: String
+    var sessionKey: String
+    var agentId: String
+    var message: String
+    var extraSystemPrompt: String?
+    var model: String?
+    var thinking: String?
+    var timeoutSeconds: Int?
+    var eventId: String?
+    var deliver: Bool
+    var createdAtMs: Int64
+}
+
+/// Owns hook runs from intake to the end: bounded (backpressure), persisted before the 200 (a crash after
+/// it resumes the run at the next start), removed from the pending set when the run ends.
+actor HookRunner {
+    static let namespace = "hook-pending"
+
+    let store: any Store
+    let runtime: AgentRuntime
+    let maxPending: Int
+    let logger: Logger
+    private var pending = 0
+
+    init(store: any Store, runtime: AgentRuntime, maxPending: Int, logger: Logger) {
+        self.store = store
+        self.runtime = runtime
+        self.maxPending = maxPending
+        self.logger = logger
+    }
+
+    var pendingCount: Int { pending }
+
+    /// Takes a slot, or false when the bound is reached (the caller answers 503 and stores nothing).
+    func reserve() -> Bool {
+        guard pending < maxPending else { return false }
+        pending += 1
+        return true
+    }
+
+    func release() {
+        pending = max(0, pending - 1)
+    }
+
+    /// Persists the run (the caller's slot is now this run's), then starts it.
+    func start(_ run: PendingHookRun) async throws {
+        let text = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
+        try await store.kvSet(namespace: Self.namespace, key: run.runId, value: text, nowMs: Clocks.nowMs())
+        await launch(run)
+    }
+
+    /// Restarts runs stored by a previous process that never finished.
+    func resume() async {
+        do {
+            let entries = try await store.kvList(namespace: Self.namespace, limit: 10_000)
+            for entry in entries.reversed() {
+                guard let run = try? JSONDecoder().decode(PendingHookRun.self, from: Data(entry.value.utf8)) else {
+                    _ = try? await store.kvDelete(namespace: Self.namespace, key: entry.key)
+                    continue
+                }
+                pending += 1
+                logger.notice("resuming hook run stored before a restart", metadata: ["runId": .string(run.runId), "mapping": .string(run.mappingId)])
+                await launch(run)
+            }
+        } catch {
+            logger.error("cannot read pending hook runs", metadata: ["error": .string("\(error)")])
+        }
+    }
+
+    private func launch(_ run: PendingHookRun) async {
+        let request = RunRequest(
+            sessionKey: run.sessionKey, message: run.message, agentId: run.agentId, model: run.model,
+            thinking: run.thinking.flatMap { ThinkingLevel(rawValue: $0.lowercased()) }, timeoutSeconds: run.timeoutSeconds,
+            extraSystemPrompt: run.extraSystemPrompt, channel: "hook", runId: run.runId)
+        _ = await runtime.submit(request)
+        let runtime = self.runtime
+        let logger = self.logger
+        Task {
+            // Wait for the end (a status stays available for finished runs), then forget the stored copy.
+            var status = await runtime.wait(runId: run.runId, timeout: .seconds(3600))
+            while let current = status, current.state == .queued || current.state == .running {
+                status = await runtime.wait(runId: run.runId, timeout: .seconds(3600))
+            }
+            if run.deliver {
+                logger.notice("hook run asked for delivery but no outbound channel is configured", metadata: ["runId": .string(run.runId)])
+            }
+            await self.finished(run.runId)
+        }
+    }
+
+    private func finished(_ runId: String) async {
+        pending = max(0, pending - 1)
+        do {
+            try await store.kvDelete(namespace: Self.namespace, key: runId)
+        } catch {
+            logger.error("cannot clear finished hook run", metadata: ["runId": .string(runId), "error": .string("\(error)")])
+        }
+    }
+}
