@@ -1,6 +1,8 @@
 import ArgumentParser
 import FoundationEssentials
 import Logging
+import Metrics
+import Prometheus
 import TalonCore
 import TalonGateway
 import TalonStore
@@ -82,7 +84,10 @@ struct GatewayCommand: AsyncParsableCommand {
                 "store": .string(store.backend),
             ]
         )
-        let gateway = Gateway(settings: settings, store: store, logger: logger, stateDir: paths.stateDir, environment: environment)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let gateway = Gateway(
+            settings: settings, store: store, logger: logger, stateDir: paths.stateDir, environment: environment, metricsRegistry: registry)
         let generatedToken: String? =
             if settings.auth.tokenWasGenerated, case .token(let token) = settings.auth.mode { token } else { nil }
         try await gateway.run { host, port in

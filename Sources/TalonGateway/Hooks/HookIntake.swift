@@ -31,6 +31,7 @@ struct HookIntake {
         case "agent", "wake": mapping = nil
         default:
             guard let found = settings.mapping(named: name, payload: payload) else {
+                HookMetrics.rejected(reason: "not_found")
                 return JSONResponse.error(.notFound, code: "NOT_FOUND", message: "no hook mapping matches \(name)")
             }
             mapping = found
@@ -43,6 +44,7 @@ struct HookIntake {
                 logger.notice(
                     "hook signature rejected",
                     metadata: ["mapping": .string(mapping?.id ?? name), "reason": .string(failure.rawValue)])
+                HookMetrics.rejected(reason: failure.rawValue)
                 return JSONResponse.error(.unauthorized, code: failure.rawValue, message: failure.message)
             }
         }
@@ -55,6 +57,7 @@ struct HookIntake {
         do {
             run = try build(name: name, mapping: mapping, payload: payload, headers: headerMap, path: path, runId: runId)
         } catch {
+            HookMetrics.rejected(reason: "invalid_request")
             return error.response
         }
         let eventId = headerMap["x-mctl-event-id"] ?? payload["event_id"]?.stringValue
@@ -62,6 +65,7 @@ struct HookIntake {
             headerMap["idempotency-key"] ?? headerMap["x-openclaw-idempotency-key"] ?? payload["idempotencyKey"]?.stringValue
 
         guard await runner.reserve() else {
+            HookMetrics.rejected(reason: "busy")
             logger.warning("hook rejected: pending runs at the limit", metadata: ["limit": .stringConvertible(runner.maxPending)])
             return JSONResponse.error(
                 .serviceUnavailable, code: "BUSY", message: "too many pending hook runs; retry later", headers: [.retryAfter: "5"])
@@ -73,6 +77,7 @@ struct HookIntake {
                     scope: scope, key: key, value: runId, nowMs: clock(), ttlMs: HooksMiddleware.idempotencyTTLms)
                 if case .existing(let first) = claim {
                     await runner.release()
+                    HookMetrics.duplicate(mapping: run.mappingId)
                     logger.info("duplicate hook delivery", metadata: ["runId": .string(first), "scope": .string(scope)])
                     return JSONResponse.make(.ok, ["ok": true, "runId": .string(first), "duplicate": true])
                 }
@@ -88,6 +93,8 @@ struct HookIntake {
             return JSONResponse.error(
                 .serviceUnavailable, code: "UNAVAILABLE", message: "could not store the delivery; retry later", headers: [.retryAfter: "5"])
         }
+        HookMetrics.received(mapping: run.mappingId)
+        HookMetrics.runStarted(mapping: run.mappingId)
         logger.info("hook accepted", metadata: ["runId": .string(runId), "mapping": .string(run.mappingId)])
         if name == "wake" {
             return JSONResponse.make(.ok, ["ok": true, "mode": .string(payload["mode"]?.stringValue ?? "now"), "runId": .string(runId)])
@@ -113,7 +120,9 @@ struct HookIntake {
             content = HookTemplate.render(mapping.messageTemplate ?? "Webhook {{path}} payload:\n{{payload}}", context)
             (model, thinking, timeout, deliver) = (mapping.model, mapping.thinking, mapping.timeoutSeconds, mapping.deliver)
         } else if name == "wake" {
-            guard let text = payload["text"]?.stringValue, !text.isEmpty else { throw Rejection(.badRequest, "INVALID_REQUEST", "wake needs text") }
+            guard let text = payload["text"]?.stringValue, !text.isEmpty else {
+                throw Rejection(.badRequest, "INVALID_REQUEST", "wake needs text")
+            }
             agentId = payload["agentId"]?.stringValue ?? defaultAgentId
             rawKey = "main"
             content = text
@@ -131,10 +140,14 @@ struct HookIntake {
                 rawKey = "hook:\(runId)"
             }
             content = message
-            (model, thinking, timeout) = (payload["model"]?.stringValue, payload["thinking"]?.stringValue, payload["timeoutSeconds"]?.intValue)
+            (model, thinking, timeout) = (
+                payload["model"]?.stringValue, payload["thinking"]?.stringValue, payload["timeoutSeconds"]?.intValue
+            )
             deliver = payload["deliver"]?.boolValue ?? false
         }
-        guard settings.isAllowedAgent(agentId) else { throw Rejection(.badRequest, "AGENT_NOT_ALLOWED", "agent \(agentId) is not in hooks.allowedAgentIds") }
+        guard settings.isAllowedAgent(agentId) else {
+            throw Rejection(.badRequest, "AGENT_NOT_ALLOWED", "agent \(agentId) is not in hooks.allowedAgentIds")
+        }
         if name != "wake", !settings.isAllowedSessionKey(rawKey) {
             throw Rejection(.badRequest, "SESSION_KEY_NOT_ALLOWED", "session key \(rawKey) is not under hooks.allowedSessionKeyPrefixes")
         }
@@ -147,13 +160,16 @@ struct HookIntake {
             model: model, thinking: thinking, timeoutSeconds: timeout, eventId: nil, deliver: deliver, createdAtMs: clock())
     }
 
-    private func recordIncident(eventId: String, eventType: String, payload: JSONValue, run: PendingHookRun, mapping: HookMapping?) async throws {
+    private func recordIncident(eventId: String, eventType: String, payload: JSONValue, run: PendingHookRun, mapping: HookMapping?)
+        async throws
+    {
         let ledger = IncidentLedger(store: store)
         guard try await ledger.get(eventId: eventId) == nil else { return }
         let ticket = payload["ticket"]
         let delivery = payload["delivery"]
         let record = IncidentRecord(
-            eventId: eventId, eventType: eventType, ticketId: HookTemplate.value(of: "payload.ticket.id", .init(payload: payload, headers: [:], path: "", now: "")).nilIfEmpty,
+            eventId: eventId, eventType: eventType,
+            ticketId: HookTemplate.value(of: "payload.ticket.id", .init(payload: payload, headers: [:], path: "", now: "")).nilIfEmpty,
             team: ticket?["team"]?.stringValue, service: ticket?["service"]?.stringValue, severity: ticket?["severity"]?.stringValue,
             runId: run.runId, sessionKey: run.sessionKey, claimUrl: delivery?["claim_url"]?.stringValue,
             resultUrl: delivery?["result_url"]?.stringValue, callbackAuthHeader: delivery?["callback_auth_header"]?.stringValue,

@@ -69,7 +69,8 @@ actor HookRunner {
                     continue
                 }
                 pending += 1
-                logger.notice("resuming hook run stored before a restart", metadata: ["runId": .string(run.runId), "mapping": .string(run.mappingId)])
+                logger.notice(
+                    "resuming hook run stored before a restart", metadata: ["runId": .string(run.runId), "mapping": .string(run.mappingId)])
                 await launch(run)
             }
         } catch {

@@ -29,15 +29,19 @@ struct HooksMiddleware: RouterMiddleware {
             return try await next(request, context)
         }
         guard request.method == .post else {
-            return JSONResponse.error(.methodNotAllowed, code: "METHOD_NOT_ALLOWED", message: "hooks accept POST only", headers: [.allow: "POST"])
+            HookMetrics.rejected(reason: "method_not_allowed")
+            return JSONResponse.error(
+                .methodNotAllowed, code: "METHOD_NOT_ALLOWED", message: "hooks accept POST only", headers: [.allow: "POST"])
         }
         if request.uri.queryParameters["token"] != nil {
+            HookMetrics.rejected(reason: "token_in_query")
             return JSONResponse.error(
                 .badRequest, code: "TOKEN_IN_QUERY", message: "send the hook token in Authorization or X-OpenClaw-Token, never in the URL")
         }
         let exempt = exemptLoopback && context.isLoopbackPeer
         let peer = context.peerIP
         if !exempt, let waitMs = await limiter.retryAfterMs(address: peer, nowMs: clock()) {
+            HookMetrics.rejected(reason: "rate_limited")
             return AuthMiddleware.tooManyAttempts(waitMs: waitMs)
         }
         let presented =
@@ -46,26 +50,32 @@ struct HooksMiddleware: RouterMiddleware {
         guard let presented, Secrets.constantTimeEquals(presented, settings.token) else {
             context.logger.notice("hook auth failed", metadata: ["peer": .string(peer), "path": .string(path)])
             if !exempt { _ = await limiter.recordFailure(address: peer, nowMs: clock()) }
+            HookMetrics.rejected(reason: "unauthorized")
             return JSONResponse.error(.unauthorized, code: "UNAUTHORIZED", message: "invalid or missing hook token")
         }
         if !exempt { await limiter.recordSuccess(address: peer) }
         let name = path == settings.path ? "" : String(path.dropFirst(settings.path.count + 1))
         guard !name.isEmpty else {
+            HookMetrics.rejected(reason: "not_found")
             return JSONResponse.error(.notFound, code: "NOT_FOUND", message: "no hook at \(path): use \(settings.path)/<name>")
         }
 
         let body: [UInt8]
         switch await readBody(request, limit: min(context.maxUploadSize, settings.maxBodyBytes)) {
         case .success(let bytes): body = bytes
-        case .failure(let failure): return failure.response
+        case .failure(let failure):
+            HookMetrics.rejected(reason: failure.reason)
+            return failure.response
         }
         let payload: JSONValue
         do {
             payload = try JSON5.parse(String(decoding: body, as: UTF8.self))
         } catch {
+            HookMetrics.rejected(reason: "bad_json")
             return JSONResponse.error(.badRequest, code: "INVALID_JSON", message: "body is not valid JSON: \(error)")
         }
         guard payload.objectValue != nil else {
+            HookMetrics.rejected(reason: "bad_json")
             return JSONResponse.error(.badRequest, code: "INVALID_JSON", message: "body must be a JSON object")
         }
         let intake = HookIntake(
@@ -74,7 +84,16 @@ struct HooksMiddleware: RouterMiddleware {
     }
 
     enum BodyFailure: Error {
-        case tooLarge(Int), timeout, unreadable
+        case tooLarge(Int)
+        case timeout, unreadable
+
+        var reason: String {
+            switch self {
+            case .tooLarge: "too_large"
+            case .timeout: "timeout"
+            case .unreadable: "unreadable"
+            }
+        }
 
         var response: Response {
             switch self {

@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import Prometheus
 import ServiceLifecycle
 import TalonAgent
 import TalonCore
@@ -23,6 +24,7 @@ public struct Gateway: Sendable {
     let webChat: WebChatAssets
     let hookSettings: HookSettings
     let hookRunner: HookRunner
+    let metricsRegistry: PrometheusCollectorRegistry?
 
     /// - Parameters:
     ///   - runtime: the agent runtime; nil builds one from the config, `environment` and `stateDir`.
@@ -34,8 +36,10 @@ public struct Gateway: Sendable {
         runtime: AgentRuntime? = nil,
         stateDir: String = StatePaths.resolve(stateDirFlag: nil, configFlag: nil, environment: [:]).stateDir,
         environment: [String: String] = [:],
+        metricsRegistry: PrometheusCollectorRegistry? = nil,
         clock: @escaping @Sendable () -> Int64 = { Clocks.nowMs() }
     ) {
+        self.metricsRegistry = metricsRegistry
         self.settings = settings
         self.store = store
         self.logger = logger
@@ -100,6 +104,8 @@ public struct Gateway: Sendable {
         StatusRoutes(settings: settings, store: store).register(on: router)
         webChat.register(on: router, noModelHint: services.modelInfo()["hint"]?.stringValue)
         OpenAIRoutes(services: services).register(on: router)
+        IncidentRoutes(store: store).register(on: router)
+        if let metricsRegistry { MetricsRoutes(registry: metricsRegistry).register(on: router) }
         return router
     }
 

@@ -30,7 +30,10 @@ enum HookGateway {
                 """, gatewayExtra: gatewayAuthExtra, mock: mock, dir: dir)
     }
 
-    static func event(id: String = "evt_\(UUID().uuidString.lowercased())", type: String = "ticket.escalated", ticket: String = "t-42", summary: String = "pod crashloop in api") -> String {
+    static func event(
+        id: String = "evt_\(UUID().uuidString.lowercased())", type: String = "ticket.escalated", ticket: String = "t-42",
+        summary: String = "pod crashloop in api"
+    ) -> String {
         """
         {"event_id":"\(id)","event_type":"\(type)","occurred_at":"2026-11-25T10:00:00Z",
          "ticket":{"id":"\(ticket)","team":"labs","service":"api","type":"pod_crashloop","severity":"high","status":"escalated","summary":"\(summary)"},
@@ -50,7 +53,9 @@ enum HookGateway {
     }
 
     /// Headers as mctl-agent sends them.
-    static func signedHeaders(_ body: String, eventId: String? = nil, timestamp: String = timestamp(), token: String = hookToken) -> [String: String] {
+    static func signedHeaders(_ body: String, eventId: String? = nil, timestamp: String = timestamp(), token: String = hookToken)
+        -> [String: String]
+    {
         var headers = [
             "Authorization": "Bearer \(token)", "Content-Type": "application/json", "X-Mctl-Webhook-Timestamp": timestamp,
             "X-Mctl-Webhook-Signature": signature(body, timestamp: timestamp), "X-Mctl-Event-Type": "ticket.escalated",
@@ -59,7 +64,9 @@ enum HookGateway {
         return headers
     }
 
-    static func post(_ gateway: GatewayUnderTest, _ path: String, body: String, headers: [String: String]) async throws -> HTTPProbe.Response {
+    static func post(_ gateway: GatewayUnderTest, _ path: String, body: String, headers: [String: String]) async throws
+        -> HTTPProbe.Response
+    {
         try await gateway.http.request("POST", path, headers: headers, body: Data(body.utf8))
     }
 }
