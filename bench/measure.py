@@ -113,6 +113,13 @@ def main():
     print(f"session_turn_ms p50={t['session_turn_ms_p50']} p95={t['session_turn_ms_p95']} "
           f"({t['turns']} turns continuing one session, history growing)")
     print("after_turns_mb " + " ".join(f"{k}={v}" for k, v in t["after_turns"].items()))
+    import webhooks
+    w = webhooks.measure(binary, start, wait_ready, memory, free_port)
+    if w:
+        results["webhooks"] = w
+        print(f"webhooks accepted_per_s={w['accepted_per_s']} p99={w['p99']} rejected={w['rejected']} "
+              f"(signed ticket.created, wrk -c{w['connections']} {w['seconds']} s)")
+        print("after_webhooks_mb " + " ".join(f"{k}={v}" for k, v in w["after"].items()))
     with open(out, "w") as f:
         json.dump(results, f, indent=2)
     print(f"written {out}")

@@ -51,6 +51,9 @@ struct HookIntake {
         if let mapping, mapping.action == nil {
             return Response(status: .noContent)
         }
+        if let mapping, let eventType = payload["event_type"]?.stringValue, mapping.skipEventTypes.contains(eventType) {
+            return await skip(eventType: eventType, mapping: mapping, payload: payload, headers: headerMap)
+        }
 
         let runId = UUIDText.random()
         let run: PendingHookRun
@@ -100,6 +103,27 @@ struct HookIntake {
             return JSONResponse.make(.ok, ["ok": true, "mode": .string(payload["mode"]?.stringValue ?? "now"), "runId": .string(runId)])
         }
         return JSONResponse.make(.ok, ["ok": true, "runId": .string(runId)])
+    }
+
+    /// A verified event of a skipped type: deduplicated and recorded for operators, no run, 204.
+    private func skip(eventType: String, mapping: HookMapping, payload: JSONValue, headers: [String: String]) async -> Response {
+        guard let eventId = headers["x-mctl-event-id"] ?? payload["event_id"]?.stringValue else { return Response(status: .noContent) }
+        do {
+            let claim = try await store.claimDedupe(
+                scope: "hook-event:\(mapping.id)", key: eventId, value: "skipped", nowMs: clock(), ttlMs: HooksMiddleware.idempotencyTTLms)
+            if case .claimed = claim {
+                let run = PendingHookRun(
+                    runId: "", mappingId: mapping.id, sessionKey: "", agentId: mapping.agentId ?? defaultAgentId, message: "", deliver: false,
+                    createdAtMs: clock())
+                try await recordIncident(eventId: eventId, eventType: eventType, payload: payload, run: run, mapping: mapping)
+            }
+        } catch {
+            logger.error("hook intake failed", metadata: ["error": .string("\(error)")])
+            return JSONResponse.error(
+                .serviceUnavailable, code: "UNAVAILABLE", message: "could not store the delivery; retry later", headers: [.retryAfter: "5"])
+        }
+        HookMetrics.received(mapping: mapping.id)
+        return Response(status: .noContent)
     }
 
     private func build(

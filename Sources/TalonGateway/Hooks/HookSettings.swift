@@ -22,6 +22,9 @@ struct HookMapping: Sendable {
     var verify: HookVerification?
     var claimableEvents: [String]?
     var skills: [String]?
+    /// Event types (`payload.event_type`) that are verified, deduplicated and recorded but start no run (204),
+    /// e.g. `["ticket.created"]`, which the platform's rules never claim: no tokens spent on them.
+    var skipEventTypes: [String]
 }
 
 /// `verify: {kind: "mctl-hmac", secret, toleranceSeconds}`.
@@ -87,7 +90,8 @@ struct HookSettings: Sendable {
             agentId: item["agentId"]?.stringValue,
             verify: verify,
             claimableEvents: strings("claimableEvents"),
-            skills: strings("skills"))
+            skills: strings("skills"),
+            skipEventTypes: strings("skipEventTypes") ?? [])
     }
 
     /// A mapping whose `match.path` is `name` and whose `match.source` (if any) equals the payload's `source`.

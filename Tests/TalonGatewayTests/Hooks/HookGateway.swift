@@ -10,7 +10,7 @@ enum HookGateway {
 
     static func start(
         extraHooks: String = "", extraConfig: String = "", gatewayAuthExtra: String = "", mock: MockModelServer? = nil,
-        dir: TempDir? = nil
+        dir: TempDir? = nil, environment: [String: String] = [:]
     ) async throws -> AgentGateway {
         try await AgentGateway.start(
             extraConfig: """
@@ -27,7 +27,7 @@ enum HookGateway {
                   \(extraHooks)
                 },
                 \(extraConfig)
-                """, gatewayExtra: gatewayAuthExtra, mock: mock, dir: dir)
+                """, gatewayExtra: gatewayAuthExtra, mock: mock, dir: dir, environment: environment)
     }
 
     static func event(

@@ -61,6 +61,11 @@ public final class MockModelServer: Sendable {
         state.enqueue(scenarios)
     }
 
+    /// Queues an answer computed from the request it answers (its messages carry earlier tool results).
+    public func enqueue(dynamic: @escaping @Sendable (MockRecordedRequest) -> MockScenario) {
+        state.enqueue(dynamic: dynamic)
+    }
+
     public func enqueue(contentsOf scenarios: [MockScenario]) {
         state.enqueue(scenarios)
     }

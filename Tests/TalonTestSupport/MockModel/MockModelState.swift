@@ -6,8 +6,14 @@ import Synchronization
 
 /// The queue, the request log, and turning a request plus a scenario into a response.
 final class MockModelState: Sendable {
+    /// A queued answer: fixed, or computed from the request (e.g. from earlier tool results in its messages).
+    enum Entry: Sendable {
+        case fixed(MockScenario)
+        case dynamic(@Sendable (MockRecordedRequest) -> MockScenario)
+    }
+
     private struct State {
-        var queue: [MockScenario] = []
+        var queue: [Entry] = []
         var recorded: [MockRecordedRequest] = []
         var stopping = false
     }
@@ -15,7 +21,11 @@ final class MockModelState: Sendable {
     private let state = Mutex(State())
 
     func enqueue(_ scenarios: [MockScenario]) {
-        state.withLock { $0.queue += scenarios }
+        state.withLock { $0.queue += scenarios.map(Entry.fixed) }
+    }
+
+    func enqueue(dynamic: @escaping @Sendable (MockRecordedRequest) -> MockScenario) {
+        state.withLock { $0.queue.append(.dynamic(dynamic)) }
     }
 
     var pendingCount: Int { state.withLock { $0.queue.count } }
@@ -47,14 +57,19 @@ final class MockModelState: Sendable {
         return recorded
     }
 
-    private func next() -> MockScenario? {
-        state.withLock { $0.queue.isEmpty ? nil : $0.queue.removeFirst() }
+    private func next(for request: MockRecordedRequest) -> MockScenario? {
+        let entry = state.withLock { $0.queue.isEmpty ? nil : $0.queue.removeFirst() }
+        switch entry {
+        case .fixed(let scenario)?: return scenario
+        case .dynamic(let make)?: return make(request)
+        case nil: return nil
+        }
     }
 
     func respond(to request: Request, wire: some MockWireRenderer) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 64 * 1024 * 1024)
         let recorded = record(request, bodyText: String(buffer: buffer))
-        let scenario = next() ?? .echo(recorded.lastUserText ?? "")
+        let scenario = next(for: recorded) ?? .echo(recorded.lastUserText ?? "")
         let model = recorded.model ?? "mock-model"
         let includeUsage = recorded.body["stream_options"]?["include_usage"]?.boolValue ?? true
         return render(scenario, wire: wire, model: model, streaming: recorded.isStreaming, includeUsage: includeUsage)
