@@ -60,18 +60,24 @@ public struct ToolPolicy: Sendable, Hashable {
 struct ToolRegistry: Sendable {
     let tools: [String: any AgentTool]
     let order: [String]
+    /// Specs are built once: tools compute them, and a turn would otherwise rebuild every schema.
+    let cachedSpecs: [String: ToolSpec]
 
     init(_ list: [any AgentTool]) {
         var tools: [String: any AgentTool] = [:]
         var order: [String] = []
+        var specs: [String: ToolSpec] = [:]
         for tool in list {
-            let key = tool.spec.name.lowercased()
+            let spec = tool.spec
+            let key = spec.name.lowercased()
             guard tools[key] == nil else { continue }
             tools[key] = tool
+            specs[key] = spec
             order.append(key)
         }
         self.tools = tools
         self.order = order
+        self.cachedSpecs = specs
     }
 
     /// What the model may see and call under `policy`.
@@ -80,6 +86,6 @@ struct ToolRegistry: Sendable {
     }
 
     func specs(under policy: ToolPolicy) -> [ToolSpec] {
-        order.compactMap { name in policy.permits(name) ? tools[name]?.spec : nil }
+        order.compactMap { name in policy.permits(name) ? cachedSpecs[name] : nil }
     }
 }

@@ -65,6 +65,12 @@ extension JSONValue {
 
     static func writeString(_ value: String, to output: inout String) {
         output += "\""
+        // Fast path: most strings need no escaping and are appended whole (0xE2 leads U+2028/U+2029).
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            output += value
+            output += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

@@ -113,7 +113,8 @@ struct HookIntake {
                 scope: "hook-event:\(mapping.id)", key: eventId, value: "skipped", nowMs: clock(), ttlMs: HooksMiddleware.idempotencyTTLms)
             if case .claimed = claim {
                 let run = PendingHookRun(
-                    runId: "", mappingId: mapping.id, sessionKey: "", agentId: mapping.agentId ?? defaultAgentId, message: "", deliver: false,
+                    runId: "", mappingId: mapping.id, sessionKey: "", agentId: mapping.agentId ?? defaultAgentId, message: "",
+                    deliver: false,
                     createdAtMs: clock())
                 try await recordIncident(eventId: eventId, eventType: eventType, payload: payload, run: run, mapping: mapping)
             }
@@ -187,8 +188,8 @@ struct HookIntake {
     private func recordIncident(eventId: String, eventType: String, payload: JSONValue, run: PendingHookRun, mapping: HookMapping?)
         async throws
     {
+        // Only called for the first delivery of an event (its id was just claimed), so no read-before-write.
         let ledger = IncidentLedger(store: store)
-        guard try await ledger.get(eventId: eventId) == nil else { return }
         let ticket = payload["ticket"]
         let delivery = payload["delivery"]
         let record = IncidentRecord(

@@ -67,7 +67,8 @@ public struct Gateway: Sendable {
     ) -> AgentRuntime {
         let models = ModelClient(config: config, environment: environment, logger: Logger(label: "talon.models"))
         return AgentRuntime(
-            config: config, store: store, models: models, tools: BuiltinTools.all(config: config, store: store, environment: environment, logger: Logger(label: "talon.tools")),
+            config: config, store: store, models: models,
+            tools: BuiltinTools.all(config: config, store: store, environment: environment, logger: Logger(label: "talon.tools")),
             stateDir: stateDir, logger: Logger(label: "talon.agent"), environment: environment)
     }
 

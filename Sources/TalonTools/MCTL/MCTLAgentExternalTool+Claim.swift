@@ -46,11 +46,13 @@ extension MCTLAgentExternalTool {
                 claimedAtMs: nowMs())
             record.claim = claim
             try await ledger.put(record, nowMs: nowMs())
+            IncidentMetrics.claim("claimed")
             logger.info("mctl-agent event claimed", metadata: ["event": "\(record.eventId)", "lease": "\(leaseId)"])
             return ToolOutput(text: Self.claimText(claim, eventId: record.eventId, note: nil))
         case 409:
             record.claimConflict = true
             try await ledger.put(record, nowMs: nowMs())
+            IncidentMetrics.claim("conflict")
             logger.info("mctl-agent event already claimed", metadata: ["event": "\(record.eventId)"])
             // A retried claim can meet its own earlier, unanswered success: say so rather than guess.
             let retried = attempts > 1 ? " (an earlier attempt timed out or failed, so it may have been ours; the lease is unknown)" : ""

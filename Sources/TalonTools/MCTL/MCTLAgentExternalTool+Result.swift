@@ -60,6 +60,7 @@ extension MCTLAgentExternalTool {
                 status: status, summary: args.summary ?? "", prUrl: args.prUrl, prNumber: args.prNumber, repo: args.prRepo,
                 branch: args.prBranch, commitSha: args.prCommitSha, logsUrl: args.logsUrl, idempotencyKey: key,
                 httpStatus: response.status, recordedAtMs: now)
+            IncidentMetrics.result(status)
             try await ledger.put(record, nowMs: now)
             logger.info("mctl-agent result recorded", metadata: ["event": "\(record.eventId)", "status": "\(status)"])
             let idempotent = Self.json(response)["idempotent"].map { $0 == .string("true") || $0 == .bool(true) } ?? false

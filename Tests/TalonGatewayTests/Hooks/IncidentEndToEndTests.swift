@@ -65,7 +65,10 @@ struct IncidentEndToEndTests {
                 ]),
             Self.call(
                 "github_open_pull_request",
-                ["repo": .string(Self.repo), "branch": .string(branch), "title": "fix(api): raise the memory limit", "body": "Ticket t-100"]))
+                [
+                    "repo": .string(Self.repo), "branch": .string(branch), "title": "fix(api): raise the memory limit",
+                    "body": "Ticket t-100",
+                ]))
         agent.mock.enqueue(dynamic: { request in
             // The model copies the PR artifacts from the open-PR tool result, as a real model would.
             let pr = (try? JSON5.parse(request.toolResults.last?.content ?? "")) ?? .object([:])

@@ -85,6 +85,12 @@ public final class MockModelServer: Sendable {
 
     public func stop() async {
         state.markStopping()
+        // Let streams still being written end first: cancelling the server under an open response writer trips
+        // NIO's "writer deinited without finish" check.
+        let deadline = ContinuousClock.now + .seconds(3)
+        while state.activeStreams > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         task.cancel()
         await task.value
     }

@@ -16,6 +16,7 @@ final class MockModelState: Sendable {
         var queue: [Entry] = []
         var recorded: [MockRecordedRequest] = []
         var stopping = false
+        var activeStreams = 0
     }
 
     private let state = Mutex(State())
@@ -31,6 +32,7 @@ final class MockModelState: Sendable {
     var pendingCount: Int { state.withLock { $0.queue.count } }
     var recorded: [MockRecordedRequest] { state.withLock { $0.recorded } }
     var isStopping: Bool { state.withLock { $0.stopping } }
+    var activeStreams: Int { state.withLock { $0.activeStreams } }
 
     func reset() {
         state.withLock {
@@ -125,6 +127,8 @@ final class MockModelState: Sendable {
         return Response(
             status: .ok, headers: headers,
             body: ResponseBody { writer in
+                self.state.withLock { $0.activeStreams += 1 }
+                defer { self.state.withLock { $0.activeStreams -= 1 } }
                 for (index, frame) in frames.enumerated() {
                     try await writer.write(ByteBuffer(string: frame))
                     if index == 0, stallAfterFirst > 0 { await self.pause(seconds: stallAfterFirst) }
