@@ -6,10 +6,6 @@ import TalonCore
 struct OpenAIChatFormat: WireFormat {
     func endpoint(baseURL: String) -> String { baseURL + "/chat/completions" }
 
-    func authHeaders(apiKey: String?) -> [(String, String)] {
-        apiKey.map { [("authorization", "Bearer \($0)")] } ?? []
-    }
-
     func body(for request: ModelRequest, settings: ProviderSettings) -> JSONValue {
         var body: [String: JSONValue] = [
             "model": .string(request.model),

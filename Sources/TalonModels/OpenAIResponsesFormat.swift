@@ -4,10 +4,6 @@ import TalonCore
 struct OpenAIResponsesFormat: WireFormat {
     func endpoint(baseURL: String) -> String { baseURL + "/responses" }
 
-    func authHeaders(apiKey: String?) -> [(String, String)] {
-        apiKey.map { [("authorization", "Bearer \($0)")] } ?? []
-    }
-
     func body(for request: ModelRequest, settings: ProviderSettings) -> JSONValue {
         var body: [String: JSONValue] = [
             "model": .string(request.model),

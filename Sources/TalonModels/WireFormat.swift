@@ -12,6 +12,13 @@ protocol WireFormat: Sendable {
     func decodeWhole(_ json: JSONValue, into assembler: inout ResponseAssembler, provider: String) throws(ModelError)
 }
 
+extension WireFormat {
+    /// OpenAI-style `Authorization: Bearer <key>` (no header without a key, e.g. a local Ollama).
+    func authHeaders(apiKey: String?) -> [(String, String)] {
+        apiKey.map { [("authorization", "Bearer \($0)")] } ?? []
+    }
+}
+
 extension WireAPI {
     var format: any WireFormat {
         switch self {
