@@ -76,6 +76,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TalonChannels",
+            dependencies: [
+                "TalonCore",
+                "TalonStore",
+                "TalonModels",
+                "TalonAgent",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TalonGateway",
             dependencies: [
                 "TalonCore",
@@ -83,6 +96,7 @@ let package = Package(
                 "TalonModels",
                 "TalonAgent",
                 "TalonTools",
+                "TalonChannels",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -102,6 +116,7 @@ let package = Package(
                 "TalonStore",
                 "TalonGateway",
                 "TalonTools",
+                "TalonChannels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -144,6 +159,11 @@ let package = Package(
         .testTarget(
             name: "TalonToolsTests",
             dependencies: ["TalonTools", "TalonTestSupport", "TalonStore", "TalonCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TalonChannelsTests",
+            dependencies: ["TalonChannels", "TalonTestSupport", "TalonCore", "TalonStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

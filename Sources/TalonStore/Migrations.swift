@@ -82,6 +82,77 @@ public enum Migrations {
                 "CREATE INDEX turn_usage_session ON turn_usage (session_id, id)",
             ]
         ),
+        Migration(
+            version: 3,
+            name: "channel inbox, outbox and leases",
+            sqlite: [
+                """
+                CREATE TABLE channel_inbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    channel TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    external_id TEXT NOT NULL,
+                    payload_json TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    created_at_ms BIGINT NOT NULL,
+                    updated_at_ms BIGINT NOT NULL,
+                    UNIQUE (channel, account, external_id))
+                """,
+                """
+                CREATE TABLE channel_outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    channel TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    chat_id TEXT NOT NULL,
+                    payload_json TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    next_attempt_ms BIGINT NOT NULL,
+                    last_error TEXT,
+                    created_at_ms BIGINT NOT NULL,
+                    updated_at_ms BIGINT NOT NULL)
+                """,
+            ] + v3Common,
+            postgres: [
+                """
+                CREATE TABLE channel_inbox (
+                    id BIGSERIAL PRIMARY KEY,
+                    channel TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    external_id TEXT NOT NULL,
+                    payload_json TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    created_at_ms BIGINT NOT NULL,
+                    updated_at_ms BIGINT NOT NULL,
+                    UNIQUE (channel, account, external_id))
+                """,
+                """
+                CREATE TABLE channel_outbox (
+                    id BIGSERIAL PRIMARY KEY,
+                    channel TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    chat_id TEXT NOT NULL,
+                    payload_json TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    next_attempt_ms BIGINT NOT NULL,
+                    last_error TEXT,
+                    created_at_ms BIGINT NOT NULL,
+                    updated_at_ms BIGINT NOT NULL)
+                """,
+            ] + v3Common
+        ),
+    ]
+
+    private static let v3Common = [
+        "CREATE INDEX channel_inbox_state ON channel_inbox (channel, account, state, id)",
+        "CREATE INDEX channel_outbox_state ON channel_outbox (channel, account, state, id)",
+        """
+        CREATE TABLE leases (
+            name TEXT NOT NULL PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_at_ms BIGINT NOT NULL)
+        """,
     ]
 
     /// The highest schema version this binary knows (the database may not be ahead of it).

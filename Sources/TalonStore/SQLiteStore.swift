@@ -94,7 +94,7 @@ public actor SQLiteStore: Store, RawSQLAccess {
     ///
     /// `body` is retried while the database is locked by another connection. That is safe because every
     /// operation is either one statement or one transaction, and a locked statement changed nothing.
-    private func exclusive<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+    func exclusive<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         await acquire()
         defer { release() }
         guard !closed else { throw StoreError.unavailable("the SQLite store at \(path) is closed") }
@@ -124,7 +124,7 @@ public actor SQLiteStore: Store, RawSQLAccess {
     }
 
     /// `BEGIN IMMEDIATE` takes the write lock up front, so a read-then-write cannot be overtaken.
-    private func transaction<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         try await exclusive { db in
             try await db.execute("BEGIN IMMEDIATE")
             do {

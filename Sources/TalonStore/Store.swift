@@ -158,4 +158,28 @@ public protocol Store: Sendable {
     @discardableResult func kvDelete(namespace: String, key: String) async throws -> Bool
     /// The namespace's rows, most recently updated first, at most `limit`.
     func kvList(namespace: String, limit: Int) async throws -> [KVEntry]
+
+    // Channel inbox / outbox
+    /// Stores an inbound message; false when `(channel, account, externalId)` was stored before (nothing changes).
+    func inboxAdd(channel: String, account: String, externalId: String, payloadJSON: String, nowMs: Int64) async throws -> Bool
+    /// Messages not yet completed, oldest first.
+    func inboxPending(channel: String, account: String, limit: Int) async throws -> [InboxItem]
+    /// Marks the message answered and queues `replies` for sending, in one transaction.
+    func inboxComplete(id: Int64, replies: [OutboxDraft], channel: String, account: String, nowMs: Int64) async throws
+    /// Queues one outbound message; returns its id.
+    @discardableResult
+    func outboxAdd(channel: String, account: String, draft: OutboxDraft, nowMs: Int64) async throws -> Int64
+    /// Pending outbound messages, oldest first.
+    func outboxPending(channel: String, account: String, limit: Int) async throws -> [OutboxItem]
+    /// Records a send attempt: `.sent`/`.failed` end it, `.pending` reschedules it for `nextAttemptMs`.
+    func outboxUpdate(id: Int64, state: OutboxState, attempts: Int, nextAttemptMs: Int64, lastError: String?, nowMs: Int64) async throws
+    /// Deletes completed inbox rows and finished outbox rows last touched before `beforeMs`; returns how many.
+    @discardableResult func sweepChannels(beforeMs: Int64) async throws -> Int
+
+    // Leases (one holder per name across processes, e.g. one Telegram poller per bot token)
+    /// Takes or renews the lease until `nowMs + ttlMs`; true when `holder` now holds it.
+    /// An expired lease (`expires <= nowMs`) is free.
+    func acquireLease(name: String, holder: String, nowMs: Int64, ttlMs: Int64) async throws -> Bool
+    /// Gives the lease up if `holder` holds it.
+    func releaseLease(name: String, holder: String) async throws
 }

@@ -5,7 +5,7 @@ enum ConfigSchema {
     /// Top-level sections Talon implements.
     static let implementedSections: [String: ConfigShape] = [
         "gateway": gateway, "agents": agents, "models": models, "session": session, "hooks": hooks,
-        "channels": .map(.looseObject), "mcp": mcp, "skills": skills, "tools": tools, "commands": .looseObject,
+        "channels": channels, "mcp": mcp, "skills": skills, "tools": tools, "commands": .looseObject,
         "messages": messages,
     ]
 

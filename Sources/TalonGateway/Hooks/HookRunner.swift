@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Logging
 import TalonAgent
+import TalonChannels
 import TalonCore
 import TalonModels
 import TalonStore
@@ -19,6 +20,9 @@ struct PendingHookRun: Codable, Sendable {
     var eventId: String?
     var deliver: Bool
     var createdAtMs: Int64
+    /// Where `deliver: true` sends the answer (nil: the configured channel and its owner).
+    var channel: String? = nil
+    var to: String? = nil
 }
 
 /// Owns hook runs from intake to the end: bounded (backpressure), persisted before the 200 (a crash after
@@ -30,13 +34,15 @@ actor HookRunner {
     let runtime: AgentRuntime
     let maxPending: Int
     let logger: Logger
+    let delivery: ChannelDelivery?
     private var pending = 0
 
-    init(store: any Store, runtime: AgentRuntime, maxPending: Int, logger: Logger) {
+    init(store: any Store, runtime: AgentRuntime, maxPending: Int, logger: Logger, delivery: ChannelDelivery? = nil) {
         self.store = store
         self.runtime = runtime
         self.maxPending = maxPending
         self.logger = logger
+        self.delivery = delivery
     }
 
     var pendingCount: Int { pending }
@@ -92,10 +98,26 @@ actor HookRunner {
             while let current = status, current.state == .queued || current.state == .running {
                 status = await runtime.wait(runId: run.runId, timeout: .seconds(3600))
             }
-            if run.deliver {
-                logger.notice("hook run asked for delivery but no outbound channel is configured", metadata: ["runId": .string(run.runId)])
+            if run.deliver, case .completed(let text, _, _, _)? = status?.outcome {
+                await Self.deliver(text, of: run, via: await self.delivery, logger: logger)
             }
             await self.finished(run.runId)
+        }
+    }
+
+    /// `deliver: true`: the final answer goes to the mapping's channel and recipient (default: the owner).
+    private static func deliver(_ text: String, of run: PendingHookRun, via delivery: ChannelDelivery?, logger: Logger) async {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed != "NO_REPLY" else { return }
+        guard let delivery else {
+            logger.warning("hook run asked for delivery but no channel is configured", metadata: ["runId": .string(run.runId)])
+            return
+        }
+        do {
+            let target = try await delivery.deliver(text: trimmed, channel: run.channel, to: run.to)
+            logger.info("hook run answer queued for delivery", metadata: ["runId": .string(run.runId), "to": .string(target)])
+        } catch {
+            logger.warning("hook run answer not delivered", metadata: ["runId": .string(run.runId), "error": "\(error)"])
         }
     }
 

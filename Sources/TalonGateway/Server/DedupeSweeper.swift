@@ -40,6 +40,8 @@ public struct DedupeSweeper: Service {
     public func sweepOnce() async -> Int {
         do {
             let removed = try await store.sweepDedupe(nowMs: clock())
+            // Answered channel messages and finished sends are kept a day (Telegram redelivers for at most 24 h).
+            try await store.sweepChannels(beforeMs: clock() - 24 * 3_600_000)
             if removed > 0 { logger.debug("swept expired dedupe keys", metadata: ["count": .stringConvertible(removed)]) }
             return removed
         } catch {

@@ -5,6 +5,7 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 import TalonAgent
+import TalonChannels
 import TalonCore
 import TalonModels
 import TalonStore
@@ -25,6 +26,7 @@ public struct Gateway: Sendable {
     let hookSettings: HookSettings
     let hookRunner: HookRunner
     let metricsRegistry: PrometheusCollectorRegistry?
+    public let telegram: TelegramChannel
 
     /// - Parameters:
     ///   - runtime: the agent runtime; nil builds one from the config, `environment` and `stateDir`.
@@ -57,8 +59,13 @@ public struct Gateway: Sendable {
             startedAtMs: clock(), clock: clock)
         self.webChat = WebChatAssets.load(environment: environment, logger: logger)
         self.hookSettings = HookSettings(config: settings.config.hooks)
+        let telegramSettings = TelegramSettings.parse(settings.config.channels, environment: environment)
         self.hookRunner = HookRunner(
-            store: store, runtime: runtime, maxPending: hookSettings.maxPendingRuns, logger: Logger(label: "talon.hooks"))
+            store: store, runtime: runtime, maxPending: hookSettings.maxPendingRuns, logger: Logger(label: "talon.hooks"),
+            delivery: ChannelDelivery(store: store, telegram: telegramSettings))
+        self.telegram = TelegramChannel(
+            settings: telegramSettings, store: store, runtime: runtime, environment: environment, health: readiness,
+            logger: Logger(label: "talon.telegram"))
     }
 
     /// The production runtime: configured and built-in model providers, the built-in tools.
@@ -91,6 +98,8 @@ public struct Gateway: Sendable {
                 settings: hookSettings, store: store, runner: hookRunner, limiter: limiter,
                 exemptLoopback: settings.auth.rateLimit.exemptLoopback, defaultAgentId: settings.config.agents.defaultAgentId,
                 clock: clock))
+        // Before gateway auth too: Telegram authenticates with the webhook secret.
+        if !telegram.webhookPaths.isEmpty { router.add(middleware: TelegramWebhookMiddleware(channel: telegram)) }
         router.add(
             middleware: AuthMiddleware(
                 settings: settings.auth,
@@ -144,6 +153,7 @@ public struct Gateway: Sendable {
                     .init(service: DedupeSweeper(store: store, logger: logger, clock: clock)),
                     .init(service: EventHubService(hub: services.hub, runtime: runtime)),
                     .init(service: HookResumeService(runner: hookRunner)),
+                    .init(service: telegram),
                     .init(service: app),
                     .init(service: DrainMarker(readiness: readiness, logger: logger, timeout: settings.drainTimeout)),
                 ],

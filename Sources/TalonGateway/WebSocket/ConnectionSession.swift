@@ -63,6 +63,8 @@ actor ConnectionSession {
             await sender.send(GatewayProtocol.response(id: id, payload: accepted))
             return await methods.agentFinal(runId: runId, params: params)
         case "agent.wait": return try await methods.agentWait(params)
+        case "pairing.list": return try await methods.pairingList(params)
+        case "pairing.approve": return try await methods.pairingApprove(params)
         default: throw GatewayError.invalid("unknown method: \(method)")
         }
     }

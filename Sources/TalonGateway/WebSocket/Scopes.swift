@@ -38,6 +38,7 @@ enum Scopes {
         case "health", "status": nil
         case "chat.history", "sessions.list", "agent.wait": read
         case "chat.send", "chat.abort", "sessions.reset", "sessions.patch", "agent": write
+        case "pairing.list", "pairing.approve": pairing
         default: method.hasPrefix("config.") ? admin : read
         }
     }
