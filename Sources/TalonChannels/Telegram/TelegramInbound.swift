@@ -8,7 +8,7 @@ import TalonStore
 /// is marked answered together with its queued replies, so a restart answers exactly the unanswered ones.
 extension TelegramBot {
     static let maxParallelChats = 16
-    static let inboxRescanEvery: Duration = .seconds(2)
+    static let inboxRescanEvery: Duration = .seconds(10)
 
     func inboundLoop() async {
         await withDiscardingTaskGroup { group in
