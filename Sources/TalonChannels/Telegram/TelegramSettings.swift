@@ -91,10 +91,12 @@ public struct TelegramSettings: Sendable {
         var accounts: [TelegramAccountSettings] = []
         if let named = raw["accounts"]?.objectValue, !named.isEmpty {
             for id in named.keys.sorted() {
-                let merged = base.deepMerged(with: named[id] ?? .object([:]))
+                // An account's keys replace the top-level ones (lists too: an account's allowFrom is its own).
+                var merged = base.objectValue ?? [:]
+                for (key, value) in named[id]?.objectValue ?? [:] { merged[key] = value }
                 accounts.append(
                     account(
-                        id: id, merged, environment: environment, readFile: readFile, envToken: id == defaultAccount,
+                        id: id, .object(merged), environment: environment, readFile: readFile, envToken: id == defaultAccount,
                         multiple: named.count > 1))
             }
         } else {
