@@ -8,6 +8,8 @@ import TalonStore
 ///
 /// Every update is stored in the channel inbox before it is acknowledged (offset commit or webhook 200) and
 /// answered from there, so a crash neither loses nor repeats a message; replies go through the outbox.
+/// Several gateway processes may share one bot and one database: any of them stores webhook updates, but only
+/// the holder of the bot's store lease polls, answers and sends.
 public final class TelegramBot: Sendable {
     public static let channel = "telegram"
     /// The commands registered with `setMyCommands`.
@@ -68,15 +70,8 @@ public final class TelegramBot: Sendable {
             return
         }
         guard await connect() else { return }
-        await withDiscardingTaskGroup { group in
-            group.addTask { await self.inboundLoop() }
-            group.addTask { await self.outboxLoop() }
-            if settings.mode == .polling {
-                group.addTask { await self.pollLoop() }
-            } else {
-                group.addTask { await self.registerWebhook() }
-            }
-        }
+        if settings.mode == .webhook { await registerWebhook() }
+        await leaderLoop()
     }
 
     /// `getMe` (with backoff on network trouble) and the command menu. False on a rejected token.

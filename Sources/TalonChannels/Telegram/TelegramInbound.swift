@@ -58,10 +58,8 @@ extension TelegramBot {
         if message.isGroup {
             let (botId, username) = (await state.botId, await state.username)
             let matcher = MentionMatcher(botUsername: username, patterns: mentionPatterns)
-            let addressedCommand =
-                username.map { text.lowercased().hasPrefix("/") && text.lowercased().contains("@\($0.lowercased())") } ?? false
-            let mentioned =
-                addressedCommand || matcher.isMentioned(text: text, isReplyToBot: botId != nil && message.replyToUserId == botId)
+            // `@bot`, `/command@bot`, a reply to the bot, or a configured pattern.
+            let mentioned = matcher.isMentioned(text: text, isReplyToBot: botId != nil && message.replyToUserId == botId)
             if case .ignore(let reason) = settings.access.decideGroup(
                 chatId: String(message.chatId), senderId: sender, mentioned: mentioned)
             {

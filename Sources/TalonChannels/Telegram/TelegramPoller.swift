@@ -2,8 +2,8 @@ import Logging
 import TalonCore
 import TalonStore
 
-/// Long polling: one poller per bot token across processes (a store lease), the offset committed only after
-/// the updates are stored.
+/// Leadership and long polling: per bot token one process (the store lease's holder) polls, answers the inbox and
+/// sends the outbox; the offset is committed only after the updates are stored.
 extension TelegramBot {
     static let leaseTTLms: Int64 = 25_000
     static let leaseRenewEvery: Duration = .seconds(8)
@@ -15,28 +15,29 @@ extension TelegramBot {
     /// The bot id is the token's public part: a lease name that is the same for every process on this token.
     var leaseName: String { "telegram-poller:\(settings.token?.split(separator: ":").first.map(String.init) ?? account)" }
 
-    func pollLoop() async {
+    func leaderLoop() async {
         var standbyLogged = false
         while !Task.isCancelled {
             let held =
                 (try? await store.acquireLease(name: leaseName, holder: instanceId, nowMs: Clocks.nowMs(), ttlMs: Self.leaseTTLms)) ?? false
             guard held else {
                 if !standbyLogged {
-                    logger.info("another gateway polls this bot; standing by")
+                    logger.info("another gateway serves this bot; standing by")
                     standbyLogged = true
                 }
                 try? await Task.sleep(for: Self.standbyCheckEvery)
                 continue
             }
             standbyLogged = false
-            logger.info("polling for telegram updates")
-            await pollWhileLeaseHeld()
+            logger.info(settings.mode == .polling ? "polling for telegram updates" : "serving telegram webhook updates")
+            await serveWhileLeaseHeld()
         }
         try? await store.releaseLease(name: leaseName, holder: instanceId)
     }
 
-    /// Polls until the lease is lost or the task is cancelled; a renewal task runs alongside.
-    private func pollWhileLeaseHeld() async {
+    /// Polls (in polling mode), answers and sends until the lease is lost or the task is cancelled; a renewal task
+    /// runs alongside.
+    private func serveWhileLeaseHeld() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled {
@@ -51,8 +52,14 @@ extension TelegramBot {
                     }
                 }
             }
-            group.addTask { await self.pollUpdates() }
-            // Whichever ends first (lease lost, or polling stopped) ends both.
+            group.addTask {
+                await withDiscardingTaskGroup { workers in
+                    workers.addTask { await self.inboundLoop() }
+                    workers.addTask { await self.outboxLoop() }
+                    if self.settings.mode == .polling { workers.addTask { await self.pollUpdates() } }
+                }
+            }
+            // Whichever ends first (lease lost, or the work stopped) ends both.
             _ = await group.next()
             group.cancelAll()
         }
