@@ -62,4 +62,41 @@ struct TelegramMediaTests {
         #expect(body.contains("data:image/jpeg;base64,\(jpeg.base64EncodedString())"))
         #expect(body.contains("what is this?"))
     }
+
+    @Test func localWhisperCommandTranscribesWhenInstalled() async throws {
+        let mock = try await MockModelServer.start()
+        mock.enqueue(.text("ok from cli"))
+        let dir = try TempDir()
+        // A stand-in for whisper.cpp's whisper-cli: prints a transcript naming the size of the file it was given.
+        let script = dir.path + "/whisper-cli"
+        try "#!/bin/sh\nfor a in \"$@\"; do f=\"$a\"; done\necho \" transcript of $(wc -c < \"$f\" | tr -d ' ') bytes\"\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let tg = try await TelegramGateway.start(
+            extraConfig: """
+                tools: { media: { audio: { models: [
+                  { type: "cli", command: "/nonexistent/whisper-cli" },
+                  { type: "cli", command: "\(script)", args: ["-nt", "-f", "{{MediaPath}}"], timeoutSeconds: 10 },
+                ] } } },
+                """, mock: mock)
+        defer { Task { await tg.stop() } }
+        tg.telegram.sendVoice(from: TelegramGateway.owner, fileBytes: Data(repeating: 1, count: 1234))
+        let reply = try await tg.telegram.waitForMessages(count: 1, chatId: TelegramGateway.owner, timeout: .seconds(20))
+        #expect(reply[0].visibleText == "ok from cli")
+        #expect(mock.requests().last?.lastUserText == "[Audio] transcript of 1234 bytes")
+    }
+
+    @Test func photoForAModelWithoutImageInputGetsANote() async throws {
+        let mock = try await MockModelServer.start()
+        let tg = try await TelegramGateway.start(
+            extraConfig: """
+                models: { providers: { mock: { baseUrl: "\(mock.baseURL)/v1", api: "openai-completions", apiKey: "k",
+                  models: [{ id: "test-model", input: ["text"] }] } } },
+                """, mock: mock)
+        defer { Task { await tg.stop() } }
+        tg.telegram.sendPhoto(from: TelegramGateway.owner, fileBytes: Data([0xFF, 0xD8]))
+        let reply = try await tg.telegram.waitForMessages(count: 1, chatId: TelegramGateway.owner, timeout: .seconds(20))
+        #expect(reply[0].visibleText.contains("cannot read images"))
+        #expect(mock.requests().isEmpty)
+    }
 }
