@@ -134,6 +134,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TalonTestSupport",
+            exclude: ["Fakes/MCTL"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

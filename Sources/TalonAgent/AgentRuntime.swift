@@ -107,6 +107,7 @@ public final class AgentRuntime: Sendable {
     let logger: Logger
     let environment: [String: String]
     let registry: ToolRegistry
+    let toolSources: [any ToolSource]
     let policy: ToolPolicy
     let hub = EventHub()
     let scheduler: RunScheduler
@@ -119,7 +120,8 @@ public final class AgentRuntime: Sendable {
     ///   - environment: PATH/env for skill eligibility and `~` expansion.
     public init(
         config: TalonConfig, store: any Store, models: ModelClient, tools: [any AgentTool], stateDir: String, logger: Logger,
-        environment: [String: String] = ProcessInfo.processInfo.environment, limits: AgentLimits = AgentLimits()
+        environment: [String: String] = ProcessInfo.processInfo.environment, limits: AgentLimits = AgentLimits(),
+        toolSources: [any ToolSource] = []
     ) {
         self.config = config
         self.store = store
@@ -129,6 +131,7 @@ public final class AgentRuntime: Sendable {
         self.environment = environment
         self.limits = limits
         self.registry = ToolRegistry(tools)
+        self.toolSources = toolSources
         self.policy = ToolPolicy(config: config.tools)
         self.sessions = SessionDirectory(store: store)
         self.scheduler = RunScheduler(

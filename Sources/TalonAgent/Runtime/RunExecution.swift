@@ -95,8 +95,7 @@ extension AgentRuntime {
         window.entries.append(StoredEntry(seq: seq, createdAtMs: now, payload: payload))
 
         let candidates = try modelCandidates(requested: request.model, overrides: overrides, agentId: agentId)
-        let tools = registry.visible(under: policy)
-        let specs = registry.specs(under: policy)
+        let (tools, specs) = await runTools()
         let limits = WorkspaceBootstrap.limits(config: config)
         let system = SystemPrompt.build(
             agentName: config.agents.entry(id: agentId)?.name, nowMs: now, toolNames: specs.map(\.name),

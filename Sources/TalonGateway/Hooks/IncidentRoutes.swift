@@ -10,19 +10,7 @@ struct IncidentRoutes: Sendable {
 
     func register(on router: Router<GatewayRequestContext>) {
         router.get("/api/incidents") { request, context in
-            if let identity = context.identity, identity.method == "trusted-proxy",
-                !Scopes.grants(Set(Scopes.forPlatformRole(identity.role)), Scopes.admin)
-            {
-                return JSONResponse.make(
-                    .forbidden,
-                    [
-                        "ok": false,
-                        "error": [
-                            "code": "FORBIDDEN", "message": "missing scope: operator.admin",
-                            "details": ["code": "MISSING_SCOPE", "missingScope": "operator.admin", "requiredScopes": ["operator.admin"]],
-                        ],
-                    ])
-            }
+            if let missing = HTTPScopes.missing(Scopes.admin, in: context) { return HTTPScopes.forbidden(missing) }
             let limit = min(max(request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? 50, 1), 1000)
             let records = try await IncidentLedger(store: store).list(limit: limit)
             return JSONResponse.make(.ok, ["ok": true, "incidents": .array(records.map(IncidentView.json))])

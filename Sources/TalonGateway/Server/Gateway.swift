@@ -91,6 +91,7 @@ public struct Gateway: Sendable {
                 defaultLimit: settings.maxBodyBytes,
                 limitsByPathPrefix: [
                     ("/v1/chat/completions", OpenAIRoutes.bodyLimit), (hookSettings.path + "/", hookSettings.maxBodyBytes),
+                    ("/tools/invoke", ToolsInvokeRoutes.bodyLimit),
                 ]))
         // Before gateway auth: hooks authenticate with their own token.
         router.add(
@@ -115,6 +116,7 @@ public struct Gateway: Sendable {
         webChat.register(on: router, noModelHint: services.modelInfo()["hint"]?.stringValue)
         OpenAIRoutes(services: services).register(on: router)
         IncidentRoutes(store: store).register(on: router)
+        ToolsInvokeRoutes(runtime: runtime, config: settings.config).register(on: router)
         if let metricsRegistry { MetricsRoutes(registry: metricsRegistry).register(on: router) }
         return router
     }

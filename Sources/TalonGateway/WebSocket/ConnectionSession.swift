@@ -65,6 +65,7 @@ actor ConnectionSession {
         case "agent.wait": return try await methods.agentWait(params)
         case "pairing.list": return try await methods.pairingList(params)
         case "pairing.approve": return try await methods.pairingApprove(params)
+        case "config.get": return try await methods.configGet(params)
         default: throw GatewayError.invalid("unknown method: \(method)")
         }
     }
