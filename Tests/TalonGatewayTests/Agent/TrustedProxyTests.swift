@@ -96,7 +96,7 @@ struct TrustedProxyTests {
         let alice = try await Self.connect(gateway, "alice", "developer")
         let bob = try await Self.connect(gateway, "bob", "developer")
         let owner = try await Self.connect(gateway, "olga", "owner")
-        defer { [alice, bob, owner].forEach { $0.close() } }
+        defer { for client in [alice, bob, owner] { client.close() } }
 
         mock.enqueue(.streamedText(["secret ", "plans"], delayMs: 50))
         let sent = try await alice.call("chat.send", ["message": "my secret", "idempotencyKey": "a-1"])
