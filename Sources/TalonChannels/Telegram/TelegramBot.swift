@@ -144,6 +144,21 @@ public final class TelegramBot: Sendable {
 
     /// For `/readyz`-style reports: nil while healthy.
     public func failure() async -> String? { await state.failure }
+
+    /// For `channels.status`: `{channel, accountId, mode, state, bot, failure?}`; state is `failing`, `connecting`,
+    /// `serving` (this process polls and answers) or `standby` (another process holds the bot's lease).
+    public func status() async -> JSONValue {
+        let failure = await state.failure
+        let username = await state.username
+        let serving = await state.serving
+        let state: String = failure != nil ? "failing" : username == nil ? "connecting" : serving ? "serving" : "standby"
+        var object: [String: JSONValue] = [
+            "channel": .string(Self.channel), "accountId": .string(account), "mode": .string(settings.mode.rawValue),
+            "state": .string(state), "bot": username.map { .string("@\($0)") } ?? .null,
+        ]
+        if let failure { object["failure"] = .string(failure) }
+        return .object(object)
+    }
 }
 
 /// Exponential backoff with jitter: 1 s doubling to 30 s.
@@ -166,6 +181,8 @@ actor TelegramBotState {
     private(set) var botId: Int64?
     private(set) var username: String?
     private(set) var failure: String?
+    /// Whether this process holds the bot's lease (polls, answers, sends).
+    private(set) var serving = false
     /// Chats with a run in progress (typing indicator).
     private var busyChats: Set<Int64> = []
     /// Inbox items being handled now, so a rescan does not start them twice.
@@ -179,6 +196,8 @@ actor TelegramBotState {
     }
 
     func setFailure(_ reason: String) { failure = reason }
+
+    func setServing(_ value: Bool) { serving = value }
 
     /// Claims an inbox item for handling, unless it is already in flight or its chat is busy with an earlier one.
     func claim(itemId: Int64, chatId: Int64) -> Bool {

@@ -30,7 +30,9 @@ extension TelegramBot {
             }
             standbyLogged = false
             logger.info(settings.mode == .polling ? "polling for telegram updates" : "serving telegram webhook updates")
+            await state.setServing(true)
             await serveWhileLeaseHeld()
+            await state.setServing(false)
         }
         try? await store.releaseLease(name: leaseName, holder: instanceId)
     }

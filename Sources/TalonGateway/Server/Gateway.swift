@@ -52,20 +52,21 @@ public struct Gateway: Sendable {
             runtime
             ?? Gateway.makeRuntime(config: settings.config, store: store, stateDir: stateDir, environment: environment, logger: logger)
         self.runtime = runtime
+        let telegramSettings = TelegramSettings.parse(settings.config.channels, environment: environment)
+        let telegram = TelegramChannel(
+            settings: telegramSettings, store: store, runtime: runtime, environment: environment, health: readiness,
+            logger: Logger(label: "talon.telegram"))
+        self.telegram = telegram
         self.services = GatewayServices(
             settings: settings, store: store, runtime: runtime, hub: EventHub(clock: clock),
             authenticator: ConnectAuthenticator(
                 settings: settings.auth, trustedProxies: settings.trustedProxies, limiter: limiter, clock: clock),
-            startedAtMs: clock(), clock: clock)
+            startedAtMs: clock(), clock: clock, telegram: telegram)
         self.webChat = WebChatAssets.load(environment: environment, logger: logger)
         self.hookSettings = HookSettings(config: settings.config.hooks)
-        let telegramSettings = TelegramSettings.parse(settings.config.channels, environment: environment)
         self.hookRunner = HookRunner(
             store: store, runtime: runtime, maxPending: hookSettings.maxPendingRuns, logger: Logger(label: "talon.hooks"),
             delivery: ChannelDelivery(store: store, telegram: telegramSettings))
-        self.telegram = TelegramChannel(
-            settings: telegramSettings, store: store, runtime: runtime, environment: environment, health: readiness,
-            logger: Logger(label: "talon.telegram"))
     }
 
     /// The production runtime: configured and built-in model providers, the built-in tools.

@@ -66,6 +66,7 @@ actor ConnectionSession {
         case "pairing.list": return try await methods.pairingList(params)
         case "pairing.approve": return try await methods.pairingApprove(params)
         case "config.get": return try await methods.configGet(params)
+        case "channels.status": return await methods.channelsStatus()
         default: throw GatewayError.invalid("unknown method: \(method)")
         }
     }

@@ -18,7 +18,7 @@ enum GatewayProtocol {
 
     static let methods = [
         "health", "status", "chat.send", "chat.history", "chat.abort", "sessions.list", "sessions.reset", "sessions.patch",
-        "agent", "agent.wait", "pairing.list", "pairing.approve", "config.get",
+        "agent", "agent.wait", "pairing.list", "pairing.approve", "config.get", "channels.status",
     ]
     static let events = ["connect.challenge", "tick", "chat", "agent", "shutdown"]
 

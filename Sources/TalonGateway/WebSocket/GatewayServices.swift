@@ -1,5 +1,6 @@
 import Logging
 import TalonAgent
+import TalonChannels
 import TalonCore
 import TalonModels
 import TalonStore
@@ -13,6 +14,7 @@ struct GatewayServices: Sendable {
     let authenticator: ConnectAuthenticator
     let startedAtMs: Int64
     let clock: @Sendable () -> Int64
+    let telegram: TelegramChannel
 
     var config: TalonConfig { settings.config }
     var defaultAgentId: String { config.agents.defaultAgentId }

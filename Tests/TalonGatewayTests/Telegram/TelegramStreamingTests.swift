@@ -50,6 +50,11 @@ struct TelegramStreamingTests {
         let code = try #require(TelegramDirectTests.pairingCode(in: codeMessage[0].text))
         let (client, _) = try await tg.agent.connect()
         defer { client.close() }
+        let channels = try await client.call("channels.status")
+        let bot = try #require(channels["channels"]?.arrayValue?.first)
+        #expect(bot["channel"]?.stringValue == "telegram")
+        #expect(bot["state"]?.stringValue == "serving")
+        #expect(bot["bot"]?.stringValue == "@\(tg.telegram.botUsername)")
         let listed = try await client.call("pairing.list")
         let request = try #require(listed["requests"]?.arrayValue?.first)
         #expect(request["code"]?.stringValue == code)
