@@ -4,7 +4,8 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Serves the WebChat page (`/`, `/webchat.js`, `/webchat.css`) from the package's resources, read
+/// Serves the WebChat / Control UI page (`/`, `/overview`, `/webchat.js`, `/control.js`, `/webchat.css`) from the
+/// package's resources, read
 /// once at start. The files stay plain HTML/CSS/JS: no build step.
 struct WebChatAssets: Sendable {
     struct Asset: Sendable {
@@ -18,6 +19,9 @@ struct WebChatAssets: Sendable {
         ("/", "index.html", "text/html; charset=utf-8"),
         ("/webchat.js", "webchat.js", "text/javascript; charset=utf-8"),
         ("/webchat.css", "webchat.css", "text/css; charset=utf-8"),
+        ("/control.js", "control.js", "text/javascript; charset=utf-8"),
+        // The Control UI's landing page after the MCTL OAuth redirect (`/overview?mctl_oauth=1&code=…&state=…`).
+        ("/overview", "index.html", "text/html; charset=utf-8"),
     ]
 
     /// Looks next to the executable (SwiftPM's `Talon_TalonGateway.resources`), then `$TALON_WEBCHAT_DIR`.
@@ -53,11 +57,12 @@ struct WebChatAssets: Sendable {
     /// - Parameter noModelHint: set when no model is configured.
     func register(on router: Router<GatewayRequestContext>, noModelHint: String?) {
         var assets = self.assets
-        if let noModelHint, let page = assets["/"] {
+        for route in ["/", "/overview"] {
+            guard let noModelHint, let page = assets[route] else { continue }
             let html = String(buffer: page.body).replacingOccurrences(
                 of: Self.bannerPlaceholder,
                 with: #"<div id="model-banner" class="banner warn" role="alert">"# + Self.escapeHTML(noModelHint) + "</div>")
-            assets["/"] = Asset(contentType: page.contentType, body: ByteBuffer(string: html))
+            assets[route] = Asset(contentType: page.contentType, body: ByteBuffer(string: html))
         }
         for (route, asset) in assets {
             let handler: @Sendable (Request, GatewayRequestContext) async throws -> Response = { _, _ in

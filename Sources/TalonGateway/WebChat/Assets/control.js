@@ -1,0 +1,1 @@
+// Control UI panels (sessions, channels, pairing, MCTL connect, MCP, incidents); filled in with the Control UI.
