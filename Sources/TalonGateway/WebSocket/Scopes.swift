@@ -29,8 +29,11 @@ enum Scopes {
 
     /// `operator.admin` implies every operator scope.
     static func grants(_ granted: Set<String>, _ required: String) -> Bool {
-        granted.contains(required) || (required.hasPrefix("operator.") && granted.contains(admin))
+        granted.contains(required) || ((required.hasPrefix("operator.") || required == mctlOwner) && granted.contains(admin))
     }
+
+    /// Connecting or disconnecting the tenant's MCTL credentials is an owner's decision (or an admin's).
+    static let mctlOwner = "mctl.owner"
 
     /// The scope a method needs (nil: any authenticated client).
     static func required(for method: String) -> String? {
@@ -39,6 +42,7 @@ enum Scopes {
         case "chat.history", "sessions.list", "agent.wait": read
         case "chat.send", "chat.abort", "sessions.reset", "sessions.patch", "agent": write
         case "pairing.list", "pairing.approve": pairing
+        case "mctl.connect.start", "mctl.connect.complete", "mctl.connect.disconnect": mctlOwner
         default: method.hasPrefix("config.") ? admin : read
         }
     }
