@@ -85,64 +85,42 @@ public enum Migrations {
         Migration(
             version: 3,
             name: "channel inbox, outbox and leases",
-            sqlite: [
-                """
-                CREATE TABLE channel_inbox (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    channel TEXT NOT NULL,
-                    account TEXT NOT NULL,
-                    external_id TEXT NOT NULL,
-                    payload_json TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    created_at_ms BIGINT NOT NULL,
-                    updated_at_ms BIGINT NOT NULL,
-                    UNIQUE (channel, account, external_id))
-                """,
-                """
-                CREATE TABLE channel_outbox (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    channel TEXT NOT NULL,
-                    account TEXT NOT NULL,
-                    chat_id TEXT NOT NULL,
-                    payload_json TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    attempts INTEGER NOT NULL,
-                    next_attempt_ms BIGINT NOT NULL,
-                    last_error TEXT,
-                    created_at_ms BIGINT NOT NULL,
-                    updated_at_ms BIGINT NOT NULL)
-                """,
-            ] + v3Common,
-            postgres: [
-                """
-                CREATE TABLE channel_inbox (
-                    id BIGSERIAL PRIMARY KEY,
-                    channel TEXT NOT NULL,
-                    account TEXT NOT NULL,
-                    external_id TEXT NOT NULL,
-                    payload_json TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    created_at_ms BIGINT NOT NULL,
-                    updated_at_ms BIGINT NOT NULL,
-                    UNIQUE (channel, account, external_id))
-                """,
-                """
-                CREATE TABLE channel_outbox (
-                    id BIGSERIAL PRIMARY KEY,
-                    channel TEXT NOT NULL,
-                    account TEXT NOT NULL,
-                    chat_id TEXT NOT NULL,
-                    payload_json TEXT NOT NULL,
-                    state TEXT NOT NULL,
-                    attempts INTEGER NOT NULL,
-                    next_attempt_ms BIGINT NOT NULL,
-                    last_error TEXT,
-                    created_at_ms BIGINT NOT NULL,
-                    updated_at_ms BIGINT NOT NULL)
-                """,
-            ] + v3Common
+            sqlite: channelTables(id: "INTEGER PRIMARY KEY AUTOINCREMENT") + v3Common,
+            postgres: channelTables(id: "BIGSERIAL PRIMARY KEY") + v3Common
         ),
     ]
+
+    /// Inbox and outbox: the same columns on both backends, only the id column's type differs.
+    private static func channelTables(id: String) -> [String] {
+        [
+            """
+            CREATE TABLE channel_inbox (
+                id \(id),
+                channel TEXT NOT NULL,
+                account TEXT NOT NULL,
+                external_id TEXT NOT NULL,
+                payload_json TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_at_ms BIGINT NOT NULL,
+                updated_at_ms BIGINT NOT NULL,
+                UNIQUE (channel, account, external_id))
+            """,
+            """
+            CREATE TABLE channel_outbox (
+                id \(id),
+                channel TEXT NOT NULL,
+                account TEXT NOT NULL,
+                chat_id TEXT NOT NULL,
+                payload_json TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_ms BIGINT NOT NULL,
+                last_error TEXT,
+                created_at_ms BIGINT NOT NULL,
+                updated_at_ms BIGINT NOT NULL)
+            """,
+        ]
+    }
 
     private static let v3Common = [
         "CREATE INDEX channel_inbox_state ON channel_inbox (channel, account, state, id)",

@@ -2,7 +2,11 @@
  *
  * Flow: open ws://<host>/ → server event connect.challenge → req connect → res hello-ok →
  * chat.history + sessions.list → chat.send / chat.abort, with `chat` and `agent` events streaming back.
- * Model output is only ever rendered with textContent. */
+ * Model output is only ever rendered with textContent.
+ *
+ * The Control UI panels (control.js) share this connection through window.talonGateway and the window events
+ * `talon:hello` (detail: the hello-ok payload), `talon:closed`, `talon:event` (detail: {event, payload}) and
+ * `talon:sessions` (detail: {sessions}). */
 (function () {
   "use strict";
 
@@ -15,6 +19,9 @@
   var BACKOFF_MAX_MS = 30000;
   var HISTORY_LIMIT = 200;
   var DEFAULT_SESSION = "agent:main:main";
+  // The Control UI asks for every operator scope; the gateway grants what the credentials allow
+  // (a token gets them all, a trusted-proxy user what the platform role gives).
+  var OPERATOR_SCOPES = ["operator.admin", "operator.read", "operator.write", "operator.approvals", "operator.pairing"];
   var DEFAULT_MODEL_HINT =
     "No model configured: set OPENAI_API_KEY or ANTHROPIC_API_KEY, or configure models.providers and " +
     "agents.defaults.model in openclaw.json, then restart the gateway.";
@@ -106,8 +113,17 @@
     runs: {},                    // runId → {bubble, text, done}
     activeRuns: {},              // runId → true, runs of the current session still going
     historyGen: 0,
-    lateNodes: null              // nodes added while chat.history is in flight (kept when it lands)
+    lateNodes: null,             // nodes added while chat.history is in flight (kept when it lands)
+    hello: null                  // the last hello-ok payload
   };
+
+  function emit(name, detail) {
+    try {
+      window.dispatchEvent(new CustomEvent(name, { detail: detail }));
+    } catch (e) {
+      console.warn("talon: " + name + " listener failed:", e);
+    }
+  }
 
   // ---------- token from #token=… / localStorage ----------
 
@@ -227,6 +243,7 @@
       p.reject(new Error("connection closed"));
     });
     state.pending = {};
+    if (wasConnected) emit("talon:closed", {});
     // Runs cannot be followed across a reconnect (events are not replayed); the history reload shows the end.
     state.activeRuns = {};
     Object.keys(state.runs).forEach(function (runId) { finishBubble(state.runs[runId], "interrupted"); });
@@ -281,9 +298,9 @@
     var params = {
       minProtocol: 3,
       maxProtocol: 4,
-      client: { id: "webchat-ui", displayName: "Talon WebChat", version: CLIENT_VERSION, platform: "web", mode: "webchat" },
+      client: { id: "webchat-ui", displayName: "Talon Control UI", version: CLIENT_VERSION, platform: "web", mode: "webchat" },
       role: "operator",
-      scopes: ["operator.read", "operator.write"]
+      scopes: OPERATOR_SCOPES.slice()
     };
     if (state.token) params.auth = { token: state.token };
     var id = randomId();
@@ -364,8 +381,10 @@
     setStatus("connected");
     ui.status.title = "Protocol " + (hello.protocol || "?") + (server.version ? ", gateway " + server.version : "") +
       (server.connId ? ", connection " + server.connId : "");
+    state.hello = hello;
     refreshSessions();
     loadHistory();
+    emit("talon:hello", hello);
   }
 
   /** Close with 4000 after two tick intervals without any frame, like the reference client. */
@@ -381,6 +400,7 @@
   // ---------- events ----------
 
   function handleEvent(name, payload) {
+    emit("talon:event", { event: name, payload: payload });
     if (name === "chat") onChatEvent(payload);
     else if (name === "agent") onAgentEvent(payload);
     else if (name === "tick") state.sawTick = true;
@@ -690,6 +710,7 @@
     return request("sessions.list", { limit: 50 }).then(function (res) {
       state.knownSessions = (res && Array.isArray(res.sessions) ? res.sessions : []).filter(function (s) { return s && s.key; });
       renderSessionOptions();
+      emit("talon:sessions", { sessions: state.knownSessions.slice() });
     }, function (err) {
       console.warn("talon: sessions.list failed:", err.message);
     });
@@ -835,6 +856,30 @@
   window.talonWebChat = {
     get state() { return ui.status.getAttribute("data-state"); },
     get sessionKey() { return state.sessionKey; }
+  };
+
+  // What the Control UI panels (control.js) use: the same socket, token and session state.
+  window.talonGateway = {
+    request: request,
+    get connected() { return state.connected; },
+    /** The shared secret the page connects with (null behind the trusted proxy or when none was given). */
+    get token() { return state.token; },
+    get hello() { return state.hello; },
+    get authMode() { return (state.hello && state.hello.snapshot && state.hello.snapshot.authMode) || null; },
+    get scopes() { return (state.hello && state.hello.auth && state.hello.auth.scopes) || []; },
+    get sessionKey() { return state.sessionKey; },
+    get defaultSessionKey() { return state.defaultSessionKey; },
+    /** Shows `key` in Chat (loads its history). */
+    openSession: function (key) {
+      if (!key) return;
+      if (key === state.sessionKey) {
+        if (state.connected && ui.messages.getAttribute("data-history") !== "loading") loadHistory();
+        return;
+      }
+      switchSession(key);
+    },
+    refreshSessions: function () { if (state.connected) refreshSessions(); },
+    focusComposer: function () { try { ui.composer.focus(); } catch (e) { /* ignore */ } }
   };
 
   renderSessionOptions();
