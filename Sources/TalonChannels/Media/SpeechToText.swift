@@ -32,7 +32,24 @@ public struct SpeechToText: Sendable {
         where shared["capabilities"]?.arrayValue?.contains(.string("audio")) == true {
             entries.append(shared)
         }
+        if entries.isEmpty { entries = Self.autoDetected(config: config, environment: environment) }
         self.backends = entries.compactMap { Self.backend($0, config: config, environment: environment) }
+    }
+
+    /// Nothing configured: as upstream, use what is available — a local whisper.cpp with a model, then providers
+    /// with a key (OpenAI, Groq).
+    static func autoDetected(config: TalonConfig, environment: [String: String]) -> [JSONValue] {
+        var entries: [JSONValue] = []
+        if environment["WHISPER_CPP_MODEL"] != nil, resolveExecutable("whisper-cli", environment: environment) != nil {
+            entries.append(["type": "cli", "command": "whisper-cli"])
+        }
+        if config.models.providers["openai"]?.apiKey != nil || environment["OPENAI_API_KEY"]?.isEmpty == false {
+            entries.append(["provider": "openai"])
+        }
+        if config.models.providers["groq"]?.apiKey != nil || environment["GROQ_API_KEY"]?.isEmpty == false {
+            entries.append(["provider": "groq"])
+        }
+        return entries
     }
 
     static func backend(_ entry: JSONValue, config: TalonConfig, environment: [String: String]) -> Backend? {
