@@ -89,6 +89,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TalonMCTL",
+            dependencies: [
+                "TalonCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TalonGateway",
             dependencies: [
                 "TalonCore",
@@ -97,6 +107,7 @@ let package = Package(
                 "TalonAgent",
                 "TalonTools",
                 "TalonChannels",
+                "TalonMCTL",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -134,7 +145,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TalonTestSupport",
-            exclude: ["Fakes/MCTL"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -165,6 +175,11 @@ let package = Package(
         .testTarget(
             name: "TalonChannelsTests",
             dependencies: ["TalonChannels", "TalonTestSupport", "TalonCore", "TalonStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TalonMCTLTests",
+            dependencies: ["TalonMCTL", "TalonTestSupport", "TalonCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -7,6 +7,7 @@ import ServiceLifecycle
 import TalonAgent
 import TalonChannels
 import TalonCore
+import TalonMCTL
 import TalonModels
 import TalonStore
 import TalonTools
@@ -61,7 +62,9 @@ public struct Gateway: Sendable {
             settings: settings, store: store, runtime: runtime, hub: EventHub(clock: clock),
             authenticator: ConnectAuthenticator(
                 settings: settings.auth, trustedProxies: settings.trustedProxies, limiter: limiter, clock: clock),
-            startedAtMs: clock(), clock: clock, telegram: telegram)
+            startedAtMs: clock(), clock: clock, telegram: telegram,
+            mctl: MCTLConnect(
+                stateDir: stateDir, apiBase: MCTLConnect.apiBase(environment: environment), logger: Logger(label: "talon.mctl")))
         self.webChat = WebChatAssets.load(environment: environment, logger: logger)
         self.hookSettings = HookSettings(config: settings.config.hooks)
         self.hookRunner = HookRunner(
@@ -157,6 +160,7 @@ public struct Gateway: Sendable {
                     .init(service: EventHubService(hub: services.hub, runtime: runtime)),
                     .init(service: HookResumeService(runner: hookRunner)),
                     .init(service: telegram),
+                    .init(service: MCTLRefresherService(connect: services.mctl)),
                     .init(service: app),
                     .init(service: DrainMarker(readiness: readiness, logger: logger, timeout: settings.drainTimeout)),
                 ],

@@ -1,5 +1,6 @@
 import ServiceLifecycle
 import TalonAgent
+import TalonMCTL
 
 /// Feeds runtime events to WebSocket clients and sends the keepalive `tick`.
 struct EventHubService: Service {
@@ -29,6 +30,16 @@ struct HookResumeService: Service {
 
     func run() async throws {
         await runner.resume()
+        try? await gracefulShutdown()
+    }
+}
+
+/// Renews the MCTL OAuth credentials before they expire (nothing to do while not connected).
+struct MCTLRefresherService: Service {
+    let connect: MCTLConnect
+
+    func run() async throws {
+        _ = try? await cancelWhenGracefulShutdown { await connect.runRefresher() }
         try? await gracefulShutdown()
     }
 }

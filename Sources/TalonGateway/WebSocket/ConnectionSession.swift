@@ -67,6 +67,10 @@ actor ConnectionSession {
         case "pairing.approve": return try await methods.pairingApprove(params)
         case "config.get": return try await methods.configGet(params)
         case "channels.status": return await methods.channelsStatus()
+        case "mctl.connect.start": return try await methods.mctlConnectStart(params)
+        case "mctl.connect.complete": return try await methods.mctlConnectComplete(params)
+        case "mctl.connect.status": return await methods.mctlConnectStatus()
+        case "mctl.connect.disconnect": return try await methods.mctlConnectDisconnect()
         default: throw GatewayError.invalid("unknown method: \(method)")
         }
     }

@@ -2,6 +2,7 @@ import Logging
 import TalonAgent
 import TalonChannels
 import TalonCore
+import TalonMCTL
 import TalonModels
 import TalonStore
 
@@ -15,6 +16,7 @@ struct GatewayServices: Sendable {
     let startedAtMs: Int64
     let clock: @Sendable () -> Int64
     let telegram: TelegramChannel
+    let mctl: MCTLConnect
 
     var config: TalonConfig { settings.config }
     var defaultAgentId: String { config.agents.defaultAgentId }

@@ -8,7 +8,9 @@ import Testing
 /// API, WebChat sessions and their events private to their GitHub user (and owners).
 @Suite("Trusted proxy: scopes and per-user sessions", .serialized)
 struct TrustedProxyTests {
-    static func start(trustedCIDR: String = "127.0.0.0/8", mock: MockModelServer) async throws -> GatewayUnderTest {
+    static func start(
+        trustedCIDR: String = "127.0.0.0/8", mock: MockModelServer, environment: [String: String] = [:]
+    ) async throws -> GatewayUnderTest {
         let dir = try TempDir()
         return try await GatewayUnderTest.start(
             stateDir: dir.path,
@@ -22,7 +24,7 @@ struct TrustedProxyTests {
                   models: { providers: { mock: { baseUrl: "\(mock.baseURL)/v1", api: "openai-completions", apiKey: "k" } } },
                   agents: { defaults: { model: "mock/test-model" } },
                 }
-                """)
+                """, environment: environment)
     }
 
     static func user(_ login: String, _ role: String?) -> [String: String] {
