@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         .target(
@@ -99,6 +100,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TalonMCP",
+            dependencies: [
+                "TalonCore",
+                "TalonModels",
+                "TalonAgent",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TalonGateway",
             dependencies: [
                 "TalonCore",
@@ -108,6 +121,7 @@ let package = Package(
                 "TalonTools",
                 "TalonChannels",
                 "TalonMCTL",
+                "TalonMCP",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -128,6 +142,8 @@ let package = Package(
                 "TalonGateway",
                 "TalonTools",
                 "TalonChannels",
+                "TalonMCP",
+                "TalonMCTL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -175,6 +191,12 @@ let package = Package(
         .testTarget(
             name: "TalonChannelsTests",
             dependencies: ["TalonChannels", "TalonTestSupport", "TalonCore", "TalonStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TalonMCPTests",
+            dependencies: ["TalonMCP", "TalonAgent", "TalonCore", "TalonModels", "TalonStore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -7,7 +7,9 @@ struct Talon: AsyncParsableCommand {
         commandName: "talon",
         abstract: "A lean gateway for the OpenClaw personal AI assistant.",
         version: TalonVersion.current,
-        subcommands: [GatewayCommand.self, DoctorCommand.self, ConfigCommand.self, IncidentsCommand.self, PairingCommand.self]
+        subcommands: [
+            GatewayCommand.self, DoctorCommand.self, ConfigCommand.self, IncidentsCommand.self, PairingCommand.self, MCPCommand.self,
+        ]
     )
 }
 

@@ -7,6 +7,7 @@ import ServiceLifecycle
 import TalonAgent
 import TalonChannels
 import TalonCore
+import TalonMCP
 import TalonMCTL
 import TalonModels
 import TalonStore
@@ -28,6 +29,7 @@ public struct Gateway: Sendable {
     let hookRunner: HookRunner
     let metricsRegistry: PrometheusCollectorRegistry?
     public let telegram: TelegramChannel
+    let mcp: MCPServerManager
 
     /// - Parameters:
     ///   - runtime: the agent runtime; nil builds one from the config, `environment` and `stateDir`.
@@ -49,9 +51,15 @@ public struct Gateway: Sendable {
         self.readiness = readiness
         self.limiter = FailedAuthLimiter(config: settings.auth.rateLimit)
         self.clock = clock
+        let mctl = MCTLConnect(
+            stateDir: stateDir, apiBase: MCTLConnect.apiBase(environment: environment), logger: Logger(label: "talon.mctl"))
+        let mcp = MCPServerManager(
+            settings: MCPSettings.parse(settings.config.mcp, environment: environment), bearer: mctl, logger: Logger(label: "talon.mcp"))
+        self.mcp = mcp
         let runtime =
             runtime
-            ?? Gateway.makeRuntime(config: settings.config, store: store, stateDir: stateDir, environment: environment, logger: logger)
+            ?? Gateway.makeRuntime(
+                config: settings.config, store: store, stateDir: stateDir, environment: environment, logger: logger, toolSources: [mcp])
         self.runtime = runtime
         let telegramSettings = TelegramSettings.parse(settings.config.channels, environment: environment)
         let telegram = TelegramChannel(
@@ -62,9 +70,7 @@ public struct Gateway: Sendable {
             settings: settings, store: store, runtime: runtime, hub: EventHub(clock: clock),
             authenticator: ConnectAuthenticator(
                 settings: settings.auth, trustedProxies: settings.trustedProxies, limiter: limiter, clock: clock),
-            startedAtMs: clock(), clock: clock, telegram: telegram,
-            mctl: MCTLConnect(
-                stateDir: stateDir, apiBase: MCTLConnect.apiBase(environment: environment), logger: Logger(label: "talon.mctl")))
+            startedAtMs: clock(), clock: clock, telegram: telegram, mctl: mctl, mcp: mcp)
         self.webChat = WebChatAssets.load(environment: environment, logger: logger)
         self.hookSettings = HookSettings(config: settings.config.hooks)
         self.hookRunner = HookRunner(
@@ -74,13 +80,14 @@ public struct Gateway: Sendable {
 
     /// The production runtime: configured and built-in model providers, the built-in tools.
     public static func makeRuntime(
-        config: TalonConfig, store: any Store, stateDir: String, environment: [String: String], logger: Logger
+        config: TalonConfig, store: any Store, stateDir: String, environment: [String: String], logger: Logger,
+        toolSources: [any ToolSource] = []
     ) -> AgentRuntime {
         let models = ModelClient(config: config, environment: environment, logger: Logger(label: "talon.models"))
         return AgentRuntime(
             config: config, store: store, models: models,
             tools: BuiltinTools.all(config: config, store: store, environment: environment, logger: Logger(label: "talon.tools")),
-            stateDir: stateDir, logger: Logger(label: "talon.agent"), environment: environment)
+            stateDir: stateDir, logger: Logger(label: "talon.agent"), environment: environment, toolSources: toolSources)
     }
 
     /// Probe paths that never need credentials.
@@ -161,6 +168,7 @@ public struct Gateway: Sendable {
                     .init(service: HookResumeService(runner: hookRunner)),
                     .init(service: telegram),
                     .init(service: MCTLRefresherService(connect: services.mctl)),
+                    .init(service: MCPShutdownService(manager: mcp)),
                     .init(service: app),
                     .init(service: DrainMarker(readiness: readiness, logger: logger, timeout: settings.drainTimeout)),
                 ],

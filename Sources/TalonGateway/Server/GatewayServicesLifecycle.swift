@@ -1,5 +1,6 @@
 import ServiceLifecycle
 import TalonAgent
+import TalonMCP
 import TalonMCTL
 
 /// Feeds runtime events to WebSocket clients and sends the keepalive `tick`.
@@ -41,5 +42,15 @@ struct MCTLRefresherService: Service {
     func run() async throws {
         _ = try? await cancelWhenGracefulShutdown { await connect.runRefresher() }
         try? await gracefulShutdown()
+    }
+}
+
+/// Stops the MCP servers (child processes, HTTP sessions) when the gateway stops.
+struct MCPShutdownService: Service {
+    let manager: MCPServerManager
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await manager.shutdown()
     }
 }

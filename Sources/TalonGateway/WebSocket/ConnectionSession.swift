@@ -71,6 +71,7 @@ actor ConnectionSession {
         case "mctl.connect.complete": return try await methods.mctlConnectComplete(params)
         case "mctl.connect.status": return await methods.mctlConnectStatus()
         case "mctl.connect.disconnect": return try await methods.mctlConnectDisconnect()
+        case "mcp.status": return await methods.mcpStatus()
         default: throw GatewayError.invalid("unknown method: \(method)")
         }
     }

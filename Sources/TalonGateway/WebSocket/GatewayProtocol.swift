@@ -19,7 +19,7 @@ enum GatewayProtocol {
     static let methods = [
         "health", "status", "chat.send", "chat.history", "chat.abort", "sessions.list", "sessions.reset", "sessions.patch",
         "agent", "agent.wait", "pairing.list", "pairing.approve", "config.get", "channels.status",
-        "mctl.connect.start", "mctl.connect.complete", "mctl.connect.status", "mctl.connect.disconnect",
+        "mctl.connect.start", "mctl.connect.complete", "mctl.connect.status", "mctl.connect.disconnect", "mcp.status",
     ]
     static let events = ["connect.challenge", "tick", "chat", "agent", "shutdown"]
 

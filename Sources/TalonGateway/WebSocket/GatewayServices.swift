@@ -2,6 +2,7 @@ import Logging
 import TalonAgent
 import TalonChannels
 import TalonCore
+import TalonMCP
 import TalonMCTL
 import TalonModels
 import TalonStore
@@ -17,6 +18,7 @@ struct GatewayServices: Sendable {
     let clock: @Sendable () -> Int64
     let telegram: TelegramChannel
     let mctl: MCTLConnect
+    let mcp: MCPServerManager
 
     var config: TalonConfig { settings.config }
     var defaultAgentId: String { config.agents.defaultAgentId }
