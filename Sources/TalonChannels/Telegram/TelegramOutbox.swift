@@ -41,14 +41,20 @@ struct TelegramOutboundMessage: Sendable, Hashable {
 /// The durable sender: pending rows go out in order per chat, chats in parallel, all paced by the send gate.
 extension TelegramBot {
     static let maxSendAttempts = 8
-    static let outboxRescanEvery: Duration = .seconds(2)
+    /// Idle rescans (rows queued by another process, e.g. `talon pairing approve`); retries due sooner wake it sooner.
+    static let outboxRescanEvery: Duration = .seconds(3)
 
     func outboxLoop() async {
         let sending = ActiveChats()
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
+                var wait = Self.outboxRescanEvery
                 do {
                     let pending = try await store.outboxPending(channel: Self.channel, account: account, limit: 200)
+                    let now = Clocks.nowMs()
+                    if let due = pending.map(\.nextAttemptMs).filter({ $0 > now }).min() {
+                        wait = min(wait, .milliseconds(max(due - now, 20)))
+                    }
                     var byChat: [String: [OutboxItem]] = [:]
                     var order: [String] = []
                     for item in pending {
@@ -58,25 +64,30 @@ extension TelegramBot {
                     for chatId in order where await sending.begin(chatId) {
                         let items = byChat[chatId] ?? []
                         group.addTask {
-                            await self.sendInOrder(items)
+                            let progressed = await self.sendInOrder(items)
                             await sending.end(chatId)
-                            await self.outboxSignal.fire()
+                            // Rows queued meanwhile go out at once; a row waiting for its retry time waits for the timer.
+                            if progressed { await self.outboxSignal.fire() }
                         }
                     }
                 } catch {
                     logger.warning("cannot read the telegram outbox", metadata: ["error": "\(error)"])
                 }
-                await outboxSignal.wait(timeout: Self.outboxRescanEvery)
+                await outboxSignal.wait(timeout: wait)
             }
         }
     }
 
     /// Sends one chat's rows in order; stops at the first row that must wait (later rows keep their place).
-    private func sendInOrder(_ items: [OutboxItem]) async {
+    /// Returns whether any row was attempted.
+    private func sendInOrder(_ items: [OutboxItem]) async -> Bool {
+        var attempted = false
         for item in items {
-            if item.nextAttemptMs > Clocks.nowMs() { return }
-            guard await deliver(item) else { return }
+            if item.nextAttemptMs > Clocks.nowMs() { return attempted }
+            attempted = true
+            guard await deliver(item) else { return attempted }
         }
+        return attempted
     }
 
     /// One attempt at one row; true when the row is finished (sent or failed for good).
