@@ -21,7 +21,7 @@ public final class PostgresStore: Store, RawSQLAccess {
     static let migrationTimeout: Duration = .seconds(120)
     static let replaceFailingPoolAfter: Duration = .seconds(10)
 
-    private let logger: Logger
+    let logger: Logger
     private let state: Mutex<State>
 
     private struct State: Sendable {
@@ -83,7 +83,7 @@ public final class PostgresStore: Store, RawSQLAccess {
     // MARK: Running operations
 
     /// Runs `body` against the pool within `timeout` (default `operationTimeout`), mapping errors.
-    private func run<T: Sendable>(
+    func run<T: Sendable>(
         timeout: Duration? = nil,
         _ body: @escaping @Sendable (PostgresExecutor) async throws -> T
     ) async throws -> T {

@@ -158,4 +158,13 @@ public protocol Store: Sendable {
     @discardableResult func kvDelete(namespace: String, key: String) async throws -> Bool
     /// The namespace's rows, most recently updated first, at most `limit`.
     func kvList(namespace: String, limit: Int) async throws -> [KVEntry]
+
+    // Group commit
+    /// Group commit of many claims and writes in ONE transaction (all or nothing: an error leaves the store
+    /// unchanged). Entries are decided in order: an entry whose claims are all free (expired counts as free)
+    /// claims them with its value (`nowMs + ttlMs`) and writes its rows (`updatedAtMs = nowMs`; a later entry's
+    /// write of the same row wins) → `.claimed`; an entry with a held claim, including one claimed by an
+    /// earlier entry of the same call, claims and writes nothing → `.existing` with the value of its first
+    /// held claim. One result per entry, in order.
+    func claimAndWrite(_ entries: [ClaimAndWrite], nowMs: Int64, ttlMs: Int64) async throws -> [DedupeClaim]
 }

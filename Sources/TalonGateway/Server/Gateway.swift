@@ -58,7 +58,7 @@ public struct Gateway: Sendable {
         self.webChat = WebChatAssets.load(environment: environment, logger: logger)
         self.hookSettings = HookSettings(config: settings.config.hooks)
         self.hookRunner = HookRunner(
-            store: store, runtime: runtime, maxPending: hookSettings.maxPendingRuns, logger: Logger(label: "talon.hooks"))
+            store: store, runtime: runtime, maxPending: hookSettings.maxPendingRuns, logger: Logger(label: "talon.hooks"), clock: clock)
     }
 
     /// The production runtime: configured and built-in model providers, the built-in tools.
