@@ -118,7 +118,7 @@ def main():
     if w:
         results["webhooks"] = w
         print(f"webhooks accepted_per_s={w['accepted_per_s']} p99={w['p99']} rejected={w['rejected']} "
-              f"(signed ticket.created, wrk -c{w['connections']} {w['seconds']} s)")
+              f"cpu_us_per_accepted={w['cpu_us_per_accepted']} (signed ticket.created, wrk -c{w['connections']} {w['seconds']} s)")
         print("after_webhooks_mb " + " ".join(f"{k}={v}" for k, v in w["after"].items()))
     with open(out, "w") as f:
         json.dump(results, f, indent=2)

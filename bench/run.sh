@@ -6,8 +6,9 @@
 #   turns        200 sequential /v1/chat/completions turns against an instant mock model (bench/mock_model.py):
 #                (stateless, then 200 continuing one session): p50/p95 of the turn, of the mock alone, their
 #                difference (gateway overhead), RSS after
-#   webhooks     signed ticket.created deliveries (bench/webhooks.py + webhooks.lua), wrk 50 connections, 10 s:
-#                accepted/s, p99 latency, RSS after
+#   webhooks     signed ticket.created deliveries (bench/webhooks.py + webhooks.lua), wrk 50 connections, 10 s
+#                (alone: python3 bench/webhooks.py "$(swift build -c release --show-bin-path)/talon" [runs]):
+#                accepted/s, p99 latency, RSS after, gateway CPU time per accepted delivery
 # Prints one line per figure and writes bench/results/latest.json. Figures, not pass/fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."

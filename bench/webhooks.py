@@ -1,5 +1,6 @@
 """Webhook intake: signed `ticket.created` deliveries (verified, deduplicated, recorded; no run) at 50 concurrent
-connections for 10 s with wrk. Reports accepted/s (2xx), p99 latency and RSS after."""
+connections for 10 s with wrk. Reports accepted/s (2xx), p99 latency, RSS after, and the gateway's CPU time per
+accepted delivery (all its threads; less sensitive than accepted/s to other load on a shared machine)."""
 import datetime, hashlib, hmac, json, os, re, shutil, subprocess, tempfile, uuid
 
 TOKEN = "bench-gateway-token-0123456789"
@@ -23,6 +24,12 @@ def deliveries(path, count):
             f.write(f"{event}\t{stamp}\t{signature}\t{body}\n")
 
 
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 def measure(binary, start, wait_ready, memory, free_port, seconds=10, connections=50):
     if not shutil.which("wrk"):
         return None
@@ -44,11 +51,13 @@ def measure(binary, start, wait_ready, memory, free_port, seconds=10, connection
     proc = start(binary, state, port)
     try:
         wait_ready(port)
+        cpu_before = cpu_seconds(proc.pid)
         script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "webhooks.lua")
         out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script,
                               f"http://127.0.0.1:{port}", "--", data, HOOK_TOKEN, "2"],
                              capture_output=True, text=True, check=True).stdout
         after = memory(proc.pid)
+        cpu = cpu_seconds(proc.pid) - cpu_before
     finally:
         proc.terminate()
         proc.wait(timeout=15)
@@ -58,4 +67,24 @@ def measure(binary, start, wait_ready, memory, free_port, seconds=10, connection
     failed = int(non2xx.group(1)) if non2xx else 0
     p99 = re.search(r"99%\s+(\S+)", out).group(1)
     return {"seconds": seconds, "connections": connections, "requests": total, "rejected": failed,
-            "accepted_per_s": round((total - failed) / seconds), "p99": p99, "after": after}
+            "accepted_per_s": round((total - failed) / seconds), "p99": p99, "after": after,
+            "cpu_us_per_accepted": round(cpu * 1e6 / max(total - failed, 1))}
+
+
+if __name__ == "__main__":
+    # Just this figure: python3 bench/webhooks.py "$(swift build -c release --show-bin-path)/talon" [runs]
+    import sys, time
+    import measure as m
+
+    def wait_ready(port):
+        deadline = time.perf_counter() + 30
+        while m.get_status(port, "/readyz") != 200:
+            if time.perf_counter() > deadline:
+                raise RuntimeError("talon not ready after 30 s")
+            time.sleep(0.01)
+
+    for _ in range(int(sys.argv[2]) if len(sys.argv) > 2 else 1):
+        w = measure(sys.argv[1], m.start, wait_ready, m.memory, m.free_port)
+        print(f"webhooks accepted_per_s={w['accepted_per_s']} p99={w['p99']} rejected={w['rejected']} "
+              f"cpu_us_per_accepted={w['cpu_us_per_accepted']} RssAnon={w['after'].get('RssAnon')} VmRSS={w['after'].get('VmRSS')}",
+              flush=True)

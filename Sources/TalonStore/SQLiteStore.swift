@@ -24,10 +24,12 @@ public actor SQLiteStore: Store, RawSQLAccess {
     private var closed = false
     private var running = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    private let checkpointer: SQLiteCheckpointer
 
     private init(path: String, connection: SQLiteConnection, logger: Logger) {
         self.path = path
         self.connection = connection
+        self.checkpointer = SQLiteCheckpointer(path: path, logger: logger)
         self.logger = logger
     }
 
@@ -59,6 +61,8 @@ public actor SQLiteStore: Store, RawSQLAccess {
             // WAL + NORMAL: a commit survives a crash of this process (the WAL is in the OS), and only a power loss can
             // undo the last commits; FULL would fsync every transcript line and dominate the time of a turn.
             _ = try await connection.query("PRAGMA synchronous = NORMAL")
+            // Checkpoints run in the background (SQLiteCheckpointer); this connection's own is the backstop.
+            _ = try await connection.query("PRAGMA wal_autocheckpoint = \(SQLiteCheckpointer.writerBackstopPages)")
         } catch {
             try? await connection.close()
             throw mapSQLiteError(error)
@@ -69,6 +73,7 @@ public actor SQLiteStore: Store, RawSQLAccess {
 
     deinit {
         // A store dropped without close() still releases its file handle.
+        checkpointer.cancel()
         if !closed { _ = connection.close() }
     }
 
@@ -169,6 +174,7 @@ public actor SQLiteStore: Store, RawSQLAccess {
         defer { release() }
         guard !closed else { return }
         closed = true
+        await checkpointer.stop()
         do {
             try await connection.close()
         } catch {

@@ -182,4 +182,13 @@ public protocol Store: Sendable {
     func acquireLease(name: String, holder: String, nowMs: Int64, ttlMs: Int64) async throws -> Bool
     /// Gives the lease up if `holder` holds it.
     func releaseLease(name: String, holder: String) async throws
+
+    // Group commit
+    /// Group commit of many claims and writes in ONE transaction (all or nothing: an error leaves the store
+    /// unchanged). Entries are decided in order: an entry whose claims are all free (expired counts as free)
+    /// claims them with its value (`nowMs + ttlMs`) and writes its rows (`updatedAtMs = nowMs`; a later entry's
+    /// write of the same row wins) → `.claimed`; an entry with a held claim, including one claimed by an
+    /// earlier entry of the same call, claims and writes nothing → `.existing` with the value of its first
+    /// held claim. One result per entry, in order.
+    func claimAndWrite(_ entries: [ClaimAndWrite], nowMs: Int64, ttlMs: Int64) async throws -> [DedupeClaim]
 }

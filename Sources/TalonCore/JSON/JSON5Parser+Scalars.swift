@@ -4,7 +4,18 @@ extension JSON5Parser {
         let quote = bytes[index]
         let start = index
         index += 1
-        var buffer: [UInt8] = []
+        // Most strings have no escapes: find the closing quote and decode the run in one step.
+        var end = index
+        while end < bytes.count, bytes[end] != quote, bytes[end] != UInt8(ascii: "\\"), bytes[end] != 0x0A, bytes[end] != 0x0D {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == quote {
+            let text = String(decoding: bytes[index..<end], as: UTF8.self)
+            index = end + 1
+            return text
+        }
+        var buffer = Array(bytes[index..<end])
+        index = end
         while true {
             guard let byte = current else { throw error("unterminated string", at: start) }
             if byte == quote {

@@ -20,6 +20,12 @@ public enum JSON5 {
         var parser = JSON5Parser(bytes: Array(text.utf8))
         return try parser.parseDocument()
     }
+
+    /// Parses UTF-8 bytes as they came off the wire (invalid sequences read as U+FFFD, as `String(decoding:)` does).
+    public static func parse(utf8 bytes: [UInt8]) throws(JSON5SyntaxError) -> JSONValue {
+        var parser = JSON5Parser(bytes: bytes)
+        return try parser.parseDocument()
+    }
 }
 
 struct JSON5Parser {

@@ -86,9 +86,23 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     static func bearer(_ header: String?) -> String? {
-        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
-        let value = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        return value.isEmpty ? nil : value
+        // Plain Swift (no Foundation bridging): this runs on every authenticated request.
+        guard let header else { return nil }
+        let scalars = header.unicodeScalars
+        var index = scalars.startIndex
+        for expected in "bearer ".unicodeScalars {
+            guard index < scalars.endIndex else { return nil }
+            let value = scalars[index].value
+            guard (value >= 0x41 && value <= 0x5A ? value + 0x20 : value) == expected.value else { return nil }
+            index = scalars.index(after: index)
+        }
+        // CharacterSet.whitespaces: tab and the space separators (Zs).
+        let isBlank: (Unicode.Scalar) -> Bool = {
+            $0 == " " || $0 == "\t" || ($0.value > 0x7F && $0.properties.generalCategory == .spaceSeparator)
+        }
+        guard let first = scalars[index...].firstIndex(where: { !isBlank($0) }), let last = scalars.lastIndex(where: { !isBlank($0) })
+        else { return nil }
+        return String(scalars[first...last])
     }
 
     static func basicPassword(_ header: String?) -> String? {

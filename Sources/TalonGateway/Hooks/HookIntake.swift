@@ -23,9 +23,14 @@ struct HookIntake {
         }
     }
 
+    /// Header names read on every delivery, made once. A repeated header counts with its last value.
+    private enum Header {
+        static let signature = HTTPField.Name("X-Mctl-Webhook-Signature")!
+        static let timestamp = HTTPField.Name("X-Mctl-Webhook-Timestamp")!
+        static let eventId = HTTPField.Name("X-Mctl-Event-Id")!
+    }
+
     func accept(name: String, path: String, payload: JSONValue, body: [UInt8], headers: HTTPFields) async -> Response {
-        var headerMap: [String: String] = [:]
-        for field in headers { headerMap[field.name.canonicalName] = field.value }
         let mapping: HookMapping?
         switch name {
         case "agent", "wake": mapping = nil
@@ -38,8 +43,8 @@ struct HookIntake {
         }
         if let verify = mapping?.verify {
             if let failure = MctlSignature.verify(
-                signature: headerMap["x-mctl-webhook-signature"], timestamp: headerMap["x-mctl-webhook-timestamp"], body: body,
-                secret: verify.secret, toleranceSeconds: verify.toleranceSeconds, nowMs: clock())
+                signature: headers[values: Header.signature].last, timestamp: headers[values: Header.timestamp].last, body: body,
+                key: verify.key, toleranceSeconds: verify.toleranceSeconds, nowMs: clock())
             {
                 logger.notice(
                     "hook signature rejected",
@@ -52,8 +57,11 @@ struct HookIntake {
             return Response(status: .noContent)
         }
         if let mapping, let eventType = payload["event_type"]?.stringValue, mapping.skipEventTypes.contains(eventType) {
-            return await skip(eventType: eventType, mapping: mapping, payload: payload, headers: headerMap)
+            return await skip(eventType: eventType, mapping: mapping, payload: payload, headers: headers)
         }
+
+        var headerMap: [String: String] = [:]
+        for field in headers { headerMap[field.name.canonicalName] = field.value }
 
         let runId = UUIDText.random()
         let run: PendingHookRun
@@ -74,28 +82,28 @@ struct HookIntake {
                 .serviceUnavailable, code: "BUSY", message: "too many pending hook runs; retry later", headers: [.retryAfter: "5"])
         }
         do {
-            let keys = [eventId.map { ("hook-event:\(run.mappingId)", $0) }, idempotencyKey.map { ("hook-idem", $0) }].compactMap { $0 }
-            for (scope, key) in keys {
-                let claim = try await store.claimDedupe(
-                    scope: scope, key: key, value: runId, nowMs: clock(), ttlMs: HooksMiddleware.idempotencyTTLms)
-                if case .existing(let first) = claim {
-                    await runner.release()
-                    HookMetrics.duplicate(mapping: run.mappingId)
-                    logger.info("duplicate hook delivery", metadata: ["runId": .string(first), "scope": .string(scope)])
-                    return JSONResponse.make(.ok, ["ok": true, "runId": .string(first), "duplicate": true])
-                }
-            }
+            // The claims, the incident record and the pending run are one transaction: all stored before the 200
+            // (a crash after it resumes the run), or none (a retry finds the event unclaimed).
+            let claims = [
+                eventId.map { DedupeKey(scope: "hook-event:\(run.mappingId)", key: $0) },
+                idempotencyKey.map { DedupeKey(scope: "hook-idem", key: $0) },
+            ].compactMap { $0 }
+            var writes = [try HookRunner.pendingRow(run)]
             if let eventId, let eventType = payload["event_type"]?.stringValue {
-                try await recordIncident(eventId: eventId, eventType: eventType, payload: payload, run: run, mapping: mapping)
+                writes.append(incidentRow(eventId: eventId, eventType: eventType, payload: payload, run: run, mapping: mapping))
             }
-            applySkillFilter(run: run, mapping: mapping)
-            try await runner.start(run)
+            if case .existing(let first) = try await runner.intake.submit(ClaimAndWrite(claims: claims, value: runId, writes: writes)) {
+                await runner.release()
+                HookMetrics.duplicate(mapping: run.mappingId)
+                logger.info("duplicate hook delivery", metadata: ["runId": .string(first), "mapping": .string(run.mappingId)])
+                return JSONResponse.make(.ok, ["ok": true, "runId": .string(first), "duplicate": true])
+            }
         } catch {
             await runner.release()
-            logger.error("hook intake failed", metadata: ["error": .string("\(error)")])
-            return JSONResponse.error(
-                .serviceUnavailable, code: "UNAVAILABLE", message: "could not store the delivery; retry later", headers: [.retryAfter: "5"])
+            return unavailable(error)
         }
+        applySkillFilter(run: run, mapping: mapping)
+        await runner.start(run)
         HookMetrics.received(mapping: run.mappingId)
         HookMetrics.runStarted(mapping: run.mappingId)
         logger.info("hook accepted", metadata: ["runId": .string(runId), "mapping": .string(run.mappingId)])
@@ -106,25 +114,36 @@ struct HookIntake {
     }
 
     /// A verified event of a skipped type: deduplicated and recorded for operators, no run, 204.
-    private func skip(eventType: String, mapping: HookMapping, payload: JSONValue, headers: [String: String]) async -> Response {
-        guard let eventId = headers["x-mctl-event-id"] ?? payload["event_id"]?.stringValue else { return Response(status: .noContent) }
+    private func skip(eventType: String, mapping: HookMapping, payload: JSONValue, headers: HTTPFields) async -> Response {
+        guard let eventId = headers[values: Header.eventId].last ?? payload["event_id"]?.stringValue else {
+            return Response(status: .noContent)
+        }
         do {
-            let claim = try await store.claimDedupe(
-                scope: "hook-event:\(mapping.id)", key: eventId, value: "skipped", nowMs: clock(), ttlMs: HooksMiddleware.idempotencyTTLms)
-            if case .claimed = claim {
-                let run = PendingHookRun(
-                    runId: "", mappingId: mapping.id, sessionKey: "", agentId: mapping.agentId ?? defaultAgentId, message: "",
-                    deliver: false,
-                    createdAtMs: clock())
-                try await recordIncident(eventId: eventId, eventType: eventType, payload: payload, run: run, mapping: mapping)
-            }
+            let run = PendingHookRun(
+                runId: "", mappingId: mapping.id, sessionKey: "", agentId: mapping.agentId ?? defaultAgentId, message: "", deliver: false,
+                createdAtMs: clock())
+            let record = incidentRow(eventId: eventId, eventType: eventType, payload: payload, run: run, mapping: mapping)
+            let claim = DedupeKey(scope: "hook-event:\(mapping.id)", key: eventId)
+            _ = try await runner.intake.submit(ClaimAndWrite(claims: [claim], value: "skipped", writes: [record]))
         } catch {
-            logger.error("hook intake failed", metadata: ["error": .string("\(error)")])
-            return JSONResponse.error(
-                .serviceUnavailable, code: "UNAVAILABLE", message: "could not store the delivery; retry later", headers: [.retryAfter: "5"])
+            return unavailable(error)
         }
         HookMetrics.received(mapping: mapping.id)
         return Response(status: .noContent)
+    }
+
+    /// 503 with Retry-After, storing nothing: the intake queue is full or the store failed (mctl-agent retries).
+    private func unavailable(_ error: any Error) -> Response {
+        if error is IntakeBatcher.Full {
+            HookMetrics.rejected(reason: "busy")
+            logger.warning("hook rejected: intake queue full", metadata: ["limit": .stringConvertible(runner.intake.maxQueued)])
+            return JSONResponse.error(
+                .serviceUnavailable, code: "BUSY", message: "too many deliveries in flight; retry later", headers: [.retryAfter: "1"])
+        }
+        HookMetrics.rejected(reason: "store_unavailable")
+        logger.error("hook intake failed", metadata: ["error": .string("\(error)")])
+        return JSONResponse.error(
+            .serviceUnavailable, code: "UNAVAILABLE", message: "could not store the delivery; retry later", headers: [.retryAfter: "5"])
     }
 
     private func build(
@@ -186,11 +205,10 @@ struct HookIntake {
             channel: mapping?.channel ?? payload["channel"]?.stringValue, to: mapping?.to ?? payload["to"]?.stringValue)
     }
 
-    private func recordIncident(eventId: String, eventType: String, payload: JSONValue, run: PendingHookRun, mapping: HookMapping?)
-        async throws
+    /// The incident row, written only together with the event's first claim (so no read-before-write).
+    private func incidentRow(eventId: String, eventType: String, payload: JSONValue, run: PendingHookRun, mapping: HookMapping?)
+        -> KVWrite
     {
-        // Only called for the first delivery of an event (its id was just claimed), so no read-before-write.
-        let ledger = IncidentLedger(store: store)
         let ticket = payload["ticket"]
         let delivery = payload["delivery"]
         let record = IncidentRecord(
@@ -201,7 +219,7 @@ struct HookIntake {
             resultUrl: delivery?["result_url"]?.stringValue, callbackAuthHeader: delivery?["callback_auth_header"]?.stringValue,
             callbackAuthValue: delivery?["callback_auth_value"]?.stringValue,
             claimableEvents: mapping?.claimableEvents ?? IncidentRecord.defaultClaimableEvents, receivedAtMs: clock())
-        try await ledger.put(record, nowMs: clock())
+        return IncidentLedger.write(record, nowMs: clock())
     }
 
     /// mctl-agent incident sessions see only the platform's remediation skills (intersected with the mapping's own list).

@@ -6,7 +6,7 @@ enum HookMetrics {
         Counter(label: "talon_webhooks_received_total", dimensions: [("mapping", mapping)]).increment()
     }
 
-    /// `reason`: unauthorized, method_not_allowed, token_in_query, too_large, timeout, bad_json, not_found, busy,
+    /// `reason`: unauthorized, method_not_allowed, token_in_query, too_large, timeout, bad_json, not_found, busy, store_unavailable,
     /// or a signature reason code.
     static func rejected(reason: String) {
         Counter(label: "talon_webhooks_rejected_total", dimensions: [("reason", reason)]).increment()

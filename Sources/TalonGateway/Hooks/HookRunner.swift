@@ -35,14 +35,20 @@ actor HookRunner {
     let maxPending: Int
     let logger: Logger
     let delivery: ChannelDelivery?
+    /// Writes deliveries (dedupe claims, incident records, pending runs) in group-committed transactions.
+    nonisolated let intake: IntakeBatcher
     private var pending = 0
 
-    init(store: any Store, runtime: AgentRuntime, maxPending: Int, logger: Logger, delivery: ChannelDelivery? = nil) {
+    init(
+        store: any Store, runtime: AgentRuntime, maxPending: Int, logger: Logger, delivery: ChannelDelivery? = nil,
+        clock: @escaping @Sendable () -> Int64 = { Clocks.nowMs() }
+    ) {
         self.store = store
         self.runtime = runtime
         self.maxPending = maxPending
         self.logger = logger
         self.delivery = delivery
+        self.intake = IntakeBatcher(store: store, ttlMs: HooksMiddleware.idempotencyTTLms, clock: clock)
     }
 
     var pendingCount: Int { pending }
@@ -58,10 +64,13 @@ actor HookRunner {
         pending = max(0, pending - 1)
     }
 
-    /// Persists the run (the caller's slot is now this run's), then starts it.
-    func start(_ run: PendingHookRun) async throws {
-        let text = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
-        try await store.kvSet(namespace: Self.namespace, key: run.runId, value: text, nowMs: Clocks.nowMs())
+    /// The stored copy of a run: written with the delivery's claims before the 200, deleted when the run ends.
+    nonisolated static func pendingRow(_ run: PendingHookRun) throws -> KVWrite {
+        KVWrite(namespace: namespace, key: run.runId, value: String(decoding: try JSONEncoder().encode(run), as: UTF8.self))
+    }
+
+    /// Starts a run whose row is stored (the caller's slot is now this run's).
+    func start(_ run: PendingHookRun) async {
         await launch(run)
     }
 

@@ -29,8 +29,16 @@ struct HookMapping: Sendable {
 
 /// `verify: {kind: "mctl-hmac", secret, toleranceSeconds}`.
 struct HookVerification: Sendable {
-    var secret: String
-    var toleranceSeconds: Int
+    let secret: String
+    let toleranceSeconds: Int
+    /// `secret` keyed for HMAC once, at startup.
+    let key: MctlSignature.Key
+
+    init(secret: String, toleranceSeconds: Int) {
+        self.secret = secret
+        self.toleranceSeconds = toleranceSeconds
+        self.key = MctlSignature.Key(secret: secret)
+    }
 }
 
 /// The resolved `hooks` section.

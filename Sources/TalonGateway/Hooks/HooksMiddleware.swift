@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Synchronization
 import TalonAgent
 import TalonCore
 import TalonStore
@@ -69,7 +70,7 @@ struct HooksMiddleware: RouterMiddleware {
         }
         let payload: JSONValue
         do {
-            payload = try JSON5.parse(String(decoding: body, as: UTF8.self))
+            payload = try JSON5.parse(utf8: body)
         } catch {
             HookMetrics.rejected(reason: "bad_json")
             return JSONResponse.error(.badRequest, code: "INVALID_JSON", message: "body is not valid JSON: \(error)")
@@ -108,29 +109,34 @@ struct HooksMiddleware: RouterMiddleware {
 
     /// Reads at most `limit` bytes, giving up after the configured body timeout (slow senders get 408).
     private func readBody(_ request: Request, limit: Int) async -> Result<[UInt8], BodyFailure> {
-        let timeout = settings.bodyTimeout
-        do {
-            return try await withThrowingTaskGroup(of: Result<[UInt8], BodyFailure>.self) { group in
-                group.addTask {
-                    do {
-                        let buffer = try await request.body.collect(upTo: limit)
-                        return .success(Array(buffer.readableBytesView))
-                    } catch let error as HTTPError where error.status == .contentTooLarge {
-                        return .failure(.tooLarge(limit))
-                    } catch {
-                        return .failure(.unreadable)
-                    }
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return .failure(.timeout)
-                }
-                let first = try await group.next() ?? .failure(.unreadable)
-                group.cancelAll()
-                return first
+        let reader = Task { () -> Result<[UInt8], BodyFailure> in
+            do {
+                return .success(Array(try await request.body.collect(upTo: limit).readableBytesView))
+            } catch let error as HTTPError where error.status == .contentTooLarge {
+                return .failure(.tooLarge(limit))
+            } catch {
+                return .failure(.unreadable)
             }
-        } catch {
-            return .failure(.unreadable)
         }
+        let expired = ExpiryFlag()
+        let deadline = ReadDeadlines.shared.arm(after: settings.bodyTimeout) {
+            expired.fire()
+            reader.cancel()
+        }
+        let result = await withTaskCancellationHandler {
+            await reader.value
+        } onCancel: {
+            reader.cancel()
+        }
+        ReadDeadlines.shared.disarm(deadline)
+        return expired.fired ? .failure(.timeout) : result
     }
+}
+
+/// Set once by a deadline, read by the request it timed.
+private final class ExpiryFlag: Sendable {
+    private let state = Atomic<Bool>(false)
+
+    func fire() { state.store(true, ordering: .releasing) }
+    var fired: Bool { state.load(ordering: .acquiring) }
 }

@@ -25,8 +25,27 @@ enum MctlSignature {
         }
     }
 
+    /// A secret set up as an HMAC key once (per mapping): each delivery copies the keyed state instead of keying anew.
+    struct Key: @unchecked Sendable {
+        // Unchecked: HMAC<SHA256> is a value whose hash states are copy-on-write (swift-crypto's digest contexts are
+        // copied unless uniquely referenced); this one is only ever copied, never updated in place, so sharing it is safe.
+        private let keyed: HMAC<SHA256>
+
+        init(secret: String) {
+            keyed = HMAC<SHA256>(key: SymmetricKey(data: Array(secret.utf8)))
+        }
+
+        func code(timestamp: String, body: [UInt8]) -> HashedAuthenticationCode<SHA256> {
+            var hmac = keyed
+            hmac.update(data: Array(timestamp.utf8))
+            hmac.update(data: [UInt8(ascii: ".")])
+            hmac.update(data: body)
+            return hmac.finalize()
+        }
+    }
+
     static func verify(
-        signature: String?, timestamp: String?, body: [UInt8], secret: String, toleranceSeconds: Int, nowMs: Int64
+        signature: String?, timestamp: String?, body: [UInt8], key: Key, toleranceSeconds: Int, nowMs: Int64
     ) -> Failure? {
         guard let timestamp, !timestamp.isEmpty else { return .timestampMissing }
         guard let signature, !signature.isEmpty else { return .signatureMissing }
@@ -35,10 +54,8 @@ enum MctlSignature {
         }
         guard let sentMs = parseRFC3339(timestamp) else { return .timestampMalformed }
         guard abs(nowMs - sentMs) <= Int64(toleranceSeconds) * 1000 else { return .timestampStale }
-        let key = SymmetricKey(data: Array(secret.utf8))
-        // HMAC's own validation compares in constant time.
-        return HMAC<SHA256>.isValidAuthenticationCode(presented, authenticating: signedMessage(timestamp, body), using: key)
-            ? nil : .signatureMismatch
+        // swift-crypto compares authentication codes in constant time.
+        return key.code(timestamp: timestamp, body: body) == presented ? nil : .signatureMismatch
     }
 
     static func signedMessage(_ timestamp: String, _ body: [UInt8]) -> [UInt8] {
@@ -55,21 +72,33 @@ enum MctlSignature {
     }
 
     static func hexBytes(_ text: Substring) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
+        let digits = text.utf8
+        guard digits.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.count / 2)
-        var index = text.startIndex
-        while index < text.endIndex {
-            let next = text.index(index, offsetBy: 2)
-            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
+        bytes.reserveCapacity(digits.count / 2)
+        var high: UInt8?
+        for digit in digits {
+            let value: UInt8
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = digit - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = digit - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = digit - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if let first = high {
+                bytes.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
         }
         return bytes
     }
 
     /// RFC 3339 with `Z` or an offset, optional fractional seconds → ms since the epoch.
     static func parseRFC3339(_ text: String) -> Int64? {
+        if let ms = RFC3339.milliseconds(text) { return ms }
+        // Anything the fast reader does not take (unusual but valid forms) gets Foundation's parser.
         let strategy = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         if let date = try? Date(text, strategy: strategy) { return Int64(date.timeIntervalSince1970 * 1000) }
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return Int64(date.timeIntervalSince1970 * 1000) }

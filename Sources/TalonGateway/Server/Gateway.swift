@@ -75,7 +75,7 @@ public struct Gateway: Sendable {
         self.hookSettings = HookSettings(config: settings.config.hooks)
         self.hookRunner = HookRunner(
             store: store, runtime: runtime, maxPending: hookSettings.maxPendingRuns, logger: Logger(label: "talon.hooks"),
-            delivery: ChannelDelivery(store: store, telegram: telegramSettings))
+            delivery: ChannelDelivery(store: store, telegram: telegramSettings), clock: clock)
     }
 
     /// The production runtime: configured and built-in model providers, the built-in tools.

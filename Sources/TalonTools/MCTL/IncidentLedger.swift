@@ -117,10 +117,15 @@ public struct IncidentLedger: Sendable {
     }
 
     public func put(_ record: IncidentRecord, nowMs: Int64) async throws {
+        let write = Self.write(record, nowMs: nowMs)
+        try await store.kvSet(namespace: write.namespace, key: write.key, value: write.value, nowMs: nowMs)
+    }
+
+    /// The row `put` writes, for a caller that writes it together with other rows (`Store.claimAndWrite`).
+    public static func write(_ record: IncidentRecord, nowMs: Int64) -> KVWrite {
         var record = record
         record.updatedAtMs = nowMs
-        let text = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
-        try await store.kvSet(namespace: Self.namespace, key: record.eventId, value: text, nowMs: nowMs)
+        return KVWrite(namespace: namespace, key: record.eventId, value: record.jsonText)
     }
 
     /// Most recently updated first.

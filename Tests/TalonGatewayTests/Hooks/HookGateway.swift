@@ -9,8 +9,8 @@ enum HookGateway {
     static let secret = "mctl-webhook-secret-0123"
 
     static func start(
-        extraHooks: String = "", extraConfig: String = "", gatewayAuthExtra: String = "", mock: MockModelServer? = nil,
-        dir: TempDir? = nil, environment: [String: String] = [:]
+        extraHooks: String = "", mappingExtra: String = "", extraConfig: String = "", gatewayAuthExtra: String = "",
+        mock: MockModelServer? = nil, dir: TempDir? = nil, environment: [String: String] = [:]
     ) async throws -> AgentGateway {
         try await AgentGateway.start(
             extraConfig: """
@@ -21,7 +21,7 @@ enum HookGateway {
                     { id: "mctl-agent-event", match: { path: "mctl-agent" }, action: "agent", name: "MCTL Agent Incident",
                       sessionKey: "hook:mctl-agent:{{payload.ticket.id}}", deliver: false, timeoutSeconds: 60,
                       messageTemplate: "Incident {{payload.event_type}} for ticket {{payload.ticket.id}} ({{payload.ticket.service}}): {{payload.ticket.summary}}. event_id={{payload.event_id}}",
-                      verify: { kind: "mctl-hmac", secret: "\(secret)", toleranceSeconds: 300 } },
+                      verify: { kind: "mctl-hmac", secret: "\(secret)", toleranceSeconds: 300 }, \(mappingExtra) },
                     { id: "noop", match: { path: "noop" } },
                   ],
                   \(extraHooks)
