@@ -93,9 +93,15 @@ let package = Package(
             name: "TalonMCTL",
             dependencies: [
                 "TalonCore",
+                "TalonMCP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -156,6 +162,8 @@ let package = Package(
             name: "TalonTestSupport",
             dependencies: [
                 "TalonCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
@@ -201,7 +209,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TalonMCTLTests",
-            dependencies: ["TalonMCTL", "TalonTestSupport", "TalonCore"],
+            dependencies: [
+                "TalonMCTL", "TalonTestSupport", "TalonCore",
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

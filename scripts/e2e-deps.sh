@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end scripts in Tests/e2e need, and nothing when it is all there already:
-#   * Python packages `selenium`, `openai` and `mcp` (the MCP interop fixtures) (pip; --break-system-packages first, plain pip as fallback);
+#   * Python packages `selenium`, `openai`, `mcp` (the MCP interop fixtures and the platform tools' client), `kubernetes-validate`
+#     and `pyyaml` (generated manifests) (pip; --break-system-packages first, plain pip as fallback);
 #   * headless Chromium and its driver from Debian's packages (`chromium`, `chromium-driver`),
 #     i.e. /usr/bin/chromium and /usr/bin/chromedriver.
 # Quiet on success; exits non-zero with a message saying what failed.
@@ -12,19 +13,19 @@ fail() { log "ERROR: $*"; exit 1; }
 PYTHON=${PYTHON:-python3}
 command -v "$PYTHON" >/dev/null 2>&1 || fail "$PYTHON not found"
 
-if ! "$PYTHON" -c 'import selenium, openai, mcp, uvicorn' >/dev/null 2>&1; then
-    log "installing Python packages selenium and openai"
+if ! "$PYTHON" -c 'import selenium, openai, mcp, uvicorn, kubernetes_validate, yaml' >/dev/null 2>&1; then
+    log "installing Python packages selenium, openai, mcp, kubernetes-validate, pyyaml"
     pipout=$(mktemp)
-    if ! "$PYTHON" -m pip install -q --disable-pip-version-check --break-system-packages selenium openai mcp >"$pipout" 2>&1; then
-        if ! "$PYTHON" -m pip install -q --disable-pip-version-check selenium openai mcp >>"$pipout" 2>&1; then
+    if ! "$PYTHON" -m pip install -q --disable-pip-version-check --break-system-packages selenium openai mcp kubernetes-validate pyyaml >"$pipout" 2>&1; then
+        if ! "$PYTHON" -m pip install -q --disable-pip-version-check selenium openai mcp kubernetes-validate pyyaml >>"$pipout" 2>&1; then
             cat "$pipout" >&2
             rm -f "$pipout"
-            fail "pip install selenium openai mcp failed"
+            fail "pip install selenium openai mcp kubernetes-validate pyyaml failed"
         fi
     fi
     rm -f "$pipout"
-    "$PYTHON" -c 'import selenium, openai, mcp, uvicorn' >/dev/null 2>&1 \
-        || fail "selenium/openai still not importable by $PYTHON after pip install"
+    "$PYTHON" -c 'import selenium, openai, mcp, uvicorn, kubernetes_validate, yaml' >/dev/null 2>&1 \
+        || fail "selenium/openai/mcp/kubernetes-validate still not importable by $PYTHON after pip install"
 fi
 
 if [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/chromium ]; then

@@ -4,7 +4,7 @@ import TalonCore
 
 /// Between the SDK's `Value` (schemas, results) and Talon's `JSONValue` (tool specs, arguments).
 extension JSONValue {
-    init(mcp value: MCP.Value) {
+    package init(mcp value: MCP.Value) {
         switch value {
         case .null: self = .null
         case .bool(let flag): self = .bool(flag)
@@ -19,7 +19,7 @@ extension JSONValue {
     }
 
     /// Integral numbers go out as integers: servers with typed parameters (`a: int`) reject `2.0` in strict validators.
-    var mcpValue: MCP.Value {
+    package var mcpValue: MCP.Value {
         switch self {
         case .null: .null
         case .bool(let flag): .bool(flag)

@@ -27,7 +27,7 @@ enum LogSetup {
         }
     }
 
-    static func bootstrap(level: Logger.Level) {
-        LoggingSystem.bootstrap { label in KeyValueLogHandler(label: label, level: level) }
+    static func bootstrap(level: Logger.Level, toStandardError: Bool = false) {
+        LoggingSystem.bootstrap { label in KeyValueLogHandler(label: label, level: level, toStandardError: toStandardError) }
     }
 }

@@ -9,6 +9,7 @@ struct Talon: AsyncParsableCommand {
         version: TalonVersion.current,
         subcommands: [
             GatewayCommand.self, DoctorCommand.self, ConfigCommand.self, IncidentsCommand.self, PairingCommand.self, MCPCommand.self,
+            MCTLCommand.self,
         ]
     )
 }

@@ -15,10 +15,13 @@ public struct KeyValueLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
     let label: String
+    /// stderr when stdout carries a protocol (an MCP stdio server).
+    let toStandardError: Bool
 
-    public init(label: String, level: Logger.Level) {
+    public init(label: String, level: Logger.Level, toStandardError: Bool = false) {
         self.label = label
         self.logLevel = level
+        self.toStandardError = toStandardError
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -35,7 +38,7 @@ public struct KeyValueLogHandler: LogHandler {
             line += " \(key)=\(Self.quoted("\(merged[key]!)"))"
         }
         line += "\n"
-        ConsoleOutput.stdout(line)
+        if toStandardError { ConsoleOutput.stderr(line) } else { ConsoleOutput.stdout(line) }
     }
 
     static func quoted(_ value: String) -> String {

@@ -1,26 +1,27 @@
 import Foundation
-import TalonTestSupport
 
 /// Runs the Python end-to-end scripts in `Tests/e2e`. CI installs their dependencies
 /// (`scripts/e2e-deps.sh`) and sets `TALON_REQUIRE_E2E=1`, so there a missing dependency fails
 /// the run instead of skipping the test.
-enum E2E {
-    static let required = ProcessInfo.processInfo.environment["TALON_REQUIRE_E2E"] == "1"
+public enum E2E {
+    public static let required = ProcessInfo.processInfo.environment["TALON_REQUIRE_E2E"] == "1"
 
-    static var repoRoot: String {
+    public static var repoRoot: String {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
+        for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }
 
-    static func pythonAvailable(modules: [String], binaries: [String] = []) -> Bool {
+    public static func pythonAvailable(modules: [String], binaries: [String] = []) -> Bool {
         if required { return true }
         guard binaries.allSatisfy({ FileManager.default.isExecutableFile(atPath: $0) }) else { return false }
         let result = try? run(["python3", "-c", modules.map { "import \($0)" }.joined(separator: "; ")], timeout: 30)
         return result?.status == 0
     }
 
-    static func runPython(_ script: String, _ arguments: [String], timeout: Double = 120) async throws -> (status: Int32, output: String) {
+    public static func runPython(_ script: String, _ arguments: [String], timeout: Double = 120) async throws -> (
+        status: Int32, output: String
+    ) {
         // A real thread: blocking a cooperative-pool thread here would starve the in-process mock model server.
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
@@ -30,7 +31,7 @@ enum E2E {
     }
 
     /// Blocking: call from a detached task. Output is collected from a file, not a pipe, so a chatty script cannot block.
-    static func run(_ command: [String], timeout: Double) throws -> (status: Int32, output: String) {
+    public static func run(_ command: [String], timeout: Double) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
