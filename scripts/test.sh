@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: a throw-away PostgreSQL cluster for the store conformance and
-# gateway tests (installed from Debian's packages when missing), then `swift test`. The cluster is
+# gateway tests (installed from Debian's packages when missing), a throw-away VictoriaMetrics for the sizing tests, then
+# `swift test`. The cluster is
 # stopped and removed even when tests fail. Extra arguments go to `swift test` (e.g. --filter Health).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,7 @@ cleanup() {
     for cluster in "$workdir/pg" "$workdir"/tmp/talon-pg-test-*; do
         [ -d "$cluster" ] && bash scripts/pg-cluster.sh stop "$cluster" >/dev/null 2>&1
     done
+    [ -d "$workdir/vm" ] && bash scripts/victoria-metrics.sh stop "$workdir/vm" >/dev/null 2>&1
     rm -rf "$workdir"
 }
 trap cleanup EXIT INT TERM
@@ -44,6 +46,13 @@ port=$(free_port)
 echo "== starting throw-away PostgreSQL on 127.0.0.1:$port"
 TALON_TEST_DATABASE_URL=$(bash scripts/pg-cluster.sh start "$workdir/pg" "$port" | tail -n 1)
 export TALON_TEST_DATABASE_URL
+
+# The sizing tests query a real VictoriaMetrics (Debian's package, installed when missing).
+vm_port=$(free_port)
+echo "== starting throw-away VictoriaMetrics on 127.0.0.1:$vm_port"
+mkdir -p "$workdir/vm"
+TALON_TEST_VM_URL=$(bash scripts/victoria-metrics.sh start "$workdir/vm" "$vm_port" | tail -n 1)
+export TALON_TEST_VM_URL
 
 echo "== swift test"
 swift build --build-tests

@@ -97,7 +97,7 @@ enum OpenClawOnboardingValidation {
             throw .invalid("component name \"\(input.service)\" must match ^[a-z0-9][a-z0-9-]{0,30}$")
         }
         guard input.host.wholeMatch(of: hostPattern) != nil else { throw .invalid("host \"\(input.host)\" is not a DNS name") }
-        guard !input.ownerIDs.isEmpty else { throw .invalid("at least one Telegram owner id is required") }
+        // No owner ids is allowed: with `dmPolicy: pairing` the owner pairs with a code instead.
         for id in input.ownerIDs where id.wholeMatch(of: ownerIDPattern) == nil {
             throw .invalid("Telegram owner id \"\(id)\" must be 1-20 digits")
         }
