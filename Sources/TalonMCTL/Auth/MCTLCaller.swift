@@ -9,12 +9,12 @@ public struct MCTLCaller: Sendable, Equatable {
     /// GitHub login (the token's `sub`).
     public var login: String
     public var groups: [String]
-    /// When the token stops being accepted (its `exp`).
-    public var expiresAt: Date
+    /// When the token stops being accepted (its `exp`; nil when the token has none).
+    public var expiresAt: Date?
 
     public var isAdmin: Bool { groups.contains(Self.adminGroup) }
 
-    public init(login: String, groups: [String], expiresAt: Date) {
+    public init(login: String, groups: [String], expiresAt: Date?) {
         self.login = login
         self.groups = groups
         self.expiresAt = expiresAt

@@ -103,9 +103,7 @@ public struct MCTLJWTVerifier: Sendable {
     private func checkClaims(_ claims: MCTLJWTToken.Claims) -> Result<MCTLCaller, MCTLAuthFailure> {
         let current = now().timeIntervalSince1970
         let leeway = configuration.leewaySeconds
-        // `parse` guaranteed exp.
-        let exp = claims.exp ?? 0
-        if current > exp + leeway { return .failure(MCTLAuthFailure(.expired, "the token has expired")) }
+        if let exp = claims.exp, current > exp + leeway { return .failure(MCTLAuthFailure(.expired, "the token has expired")) }
         if let nbf = claims.nbf, current + leeway < nbf { return .failure(MCTLAuthFailure(.notYetValid, "the token is not valid yet")) }
         if let issuer = configuration.issuer, claims.iss != issuer {
             return .failure(MCTLAuthFailure(.wrongIssuer, "the token was not issued by \(issuer)"))
@@ -116,6 +114,7 @@ public struct MCTLJWTVerifier: Sendable {
         guard let login = claims.sub, !login.isEmpty else {
             return .failure(MCTLAuthFailure(.malformedToken, "the token has no sub (GitHub login)"))
         }
-        return .success(MCTLCaller(login: login, groups: claims.groups ?? [], expiresAt: Date(timeIntervalSince1970: exp)))
+        return .success(
+            MCTLCaller(login: login, groups: claims.groups ?? [], expiresAt: claims.exp.map { Date(timeIntervalSince1970: $0) }))
     }
 }

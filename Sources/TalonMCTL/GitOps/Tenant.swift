@@ -61,11 +61,9 @@ struct Tenant: Sendable, Equatable {
                 else {
                     throw TenantParseError(file: file, reason: "`tenant.members[\(index)]` has no userId")
                 }
-                let roleText = member["role"]?.scalar?.string ?? ""
-                guard let role = TenantRole(rawValue: roleText) else {
-                    throw TenantParseError(
-                        file: file, reason: "`tenant.members[\(index)].role` is \"\(roleText)\", not owner|developer|viewer")
-                }
+                // A role this server does not know grants nothing, rather than making the whole tenant unreadable.
+                let roleText = (member["role"]?.scalar?.string ?? "").lowercased()
+                guard let role = TenantRole(rawValue: roleText) else { continue }
                 members.append(TenantMember(userId: userId, role: role))
             }
         }
@@ -85,11 +83,20 @@ struct Tenant: Sendable, Equatable {
             throw TenantParseError(file: file, reason: "`\(key)` is not a mapping")
         }
         var result: [String: String] = [:]
-        for (keyNode, valueNode) in mapping {
-            guard let name = keyNode.scalar?.string, let value = valueNode.scalar?.string else { continue }
-            result[name] = value
-        }
+        flatten(mapping, prefix: "", into: &result)
         return result
+    }
+
+    /// `{requests: {cpu: 1}}` reads as `requests.cpu`, the same as the dotted key ResourceQuota uses.
+    private static func flatten(_ mapping: Node.Mapping, prefix: String, into result: inout [String: String]) {
+        for (keyNode, valueNode) in mapping {
+            guard let name = keyNode.scalar?.string else { continue }
+            if let value = valueNode.scalar?.string {
+                result[prefix + name] = value
+            } else if let nested = valueNode.mapping {
+                flatten(nested, prefix: prefix + name + ".", into: &result)
+            }
+        }
     }
 }
 

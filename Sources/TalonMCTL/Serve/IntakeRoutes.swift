@@ -68,11 +68,7 @@ struct IntakeRoutes: Sendable {
     }
 
     func save(_ request: Request) async -> Response {
-        let caller: MCTLCaller
-        switch await authenticate(request) {
-        case .caller(let verified): caller = verified
-        case .refused(let response): return response
-        }
+        // Same-origin first: a cross-site form post is refused whoever it claims to be.
         let serverOrigin = IntakeCSRF.serverOrigin(
             host: request.head.authority,
             forwardedProto: request.headers[HTTPField.Name("X-Forwarded-Proto")!],
@@ -81,8 +77,13 @@ struct IntakeRoutes: Sendable {
             origin: request.headers[HTTPField.Name("Origin")!], referer: request.headers[HTTPField.Name("Referer")!],
             secFetchSite: request.headers[HTTPField.Name("Sec-Fetch-Site")!], serverOrigin: serverOrigin)
         if case .refused(let reason) = verdict {
-            logger.notice("intake refused: not same-origin", metadata: ["by": .string(caller.login), "reason": .string(reason)])
+            logger.notice("intake refused: not same-origin", metadata: ["reason": .string(reason)])
             return Self.page(403, title: "Refused", message: "Cross-origin form submissions are refused.")
+        }
+        let caller: MCTLCaller
+        switch await authenticate(request) {
+        case .caller(let verified): caller = verified
+        case .refused(let response): return response
         }
         let form: [String: String]
         do {

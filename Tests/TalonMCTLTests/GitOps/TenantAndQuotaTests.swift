@@ -53,7 +53,6 @@ import Testing
         ("tenant:\n  members: []", "missing `tenant.name`"),
         ("tenant:\n  name: x\n  members: {a: 1}", "`tenant.members` is not a list"),
         ("tenant:\n  name: x\n  members:\n    - role: owner", "`tenant.members[0]` has no userId"),
-        ("tenant:\n  name: x\n  members:\n    - userId: a\n      role: admin", "not owner|developer|viewer"),
         ("tenant:\n  name: x\n  quotas: [1]", "`tenant.quotas` is not a mapping"),
     ])
     func malformedNamesFileAndReason(yaml: String, reason: String) {
@@ -63,6 +62,19 @@ import Testing
             let text = "\(error)"
             return text.contains("platform-gitops/tenants/x/values.yaml") && text.contains(reason)
         }
+    }
+
+    @Test func unknownRolesGrantNothingAndNestedQuotasReadAsDottedKeys() throws {
+        let tenant = try Tenant.parse(
+            yaml: """
+                tenant:
+                  name: labs
+                  members: [{userId: a, role: admin}, {userId: b, role: Owner}]
+                  quotas: {requests: {cpu: 2, memory: 4Gi}, limits.cpu: 4}
+                """, file: "t.yaml")
+        #expect(tenant.role(of: "a") == nil)
+        #expect(tenant.role(of: "b") == .owner)
+        #expect(tenant.quotas == ["requests.cpu": "2", "requests.memory": "4Gi", "limits.cpu": "4"])
     }
 
     @Test func floorListsExactlyTheFailingRequirements() throws {
