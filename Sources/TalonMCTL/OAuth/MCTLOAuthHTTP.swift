@@ -9,13 +9,7 @@ import TalonCore
 /// (a redirected token request would carry the code or refresh token elsewhere) and does not retry
 /// connection attempts silently: callers decide what a failure means.
 enum MCTLOAuthHTTP {
-    static let shared: HTTPClient = {
-        var configuration = HTTPClient.Configuration.singletonConfiguration
-        configuration.redirectConfiguration = .disallow
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.timeout.connect = .seconds(10)
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }()
+    static var shared: HTTPClient { MCTLHTTP.shared }
 
     struct Answer: Sendable {
         var status: Int

@@ -23,12 +23,12 @@ public struct VaultKVSecrets: PlatformSecrets, CustomStringConvertible, CustomRe
         address: String, token: String, mount: String = "secret", namespace: String? = nil, timeoutSeconds: Double = 10,
         httpClient: HTTPClient? = nil
     ) {
-        self.address = MCTLBackendHTTP.trimmedBase(address)
+        self.address = MCTLHTTP.trimmedBase(address)
         self.token = token
         self.mount = mount.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         self.namespace = namespace.flatMap { $0.isEmpty ? nil : $0 }
         self.timeoutSeconds = timeoutSeconds
-        self.httpClient = httpClient ?? MCTLBackendHTTP.shared
+        self.httpClient = httpClient ?? MCTLHTTP.shared
     }
 
     /// `VAULT_ADDR` unset or empty → nil (use another backend). Set → `VAULT_TOKEN` is required;
@@ -83,10 +83,10 @@ public struct VaultKVSecrets: PlatformSecrets, CustomStringConvertible, CustomRe
 
     // MARK: - HTTP
 
-    private func send(_ method: HTTPMethod, path: String, body: Data?) async throws -> MCTLBackendHTTP.Answer {
+    private func send(_ method: HTTPMethod, path: String, body: Data?) async throws -> MCTLHTTP.Answer {
         let segments = try PlatformSecretPath.validated(path)
-        let encodedPath = segments.map(MCTLBackendHTTP.encodePathSegment).joined(separator: "/")
-        let mountPath = mount.split(separator: "/").map { MCTLBackendHTTP.encodePathSegment(String($0)) }.joined(separator: "/")
+        let encodedPath = segments.map(MCTLHTTP.encodePathSegment).joined(separator: "/")
+        let mountPath = mount.split(separator: "/").map { MCTLHTTP.encodePathSegment(String($0)) }.joined(separator: "/")
         var request = HTTPClientRequest(url: "\(address)/v1/\(mountPath)/data/\(encodedPath)")
         request.method = method
         request.headers.add(name: "X-Vault-Token", value: token)
@@ -98,15 +98,15 @@ public struct VaultKVSecrets: PlatformSecrets, CustomStringConvertible, CustomRe
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         do {
-            return try await MCTLBackendHTTP.send(request, client: httpClient, timeoutSeconds: timeoutSeconds)
-        } catch MCTLBackendHTTP.Failure.timedOut(let seconds) {
+            return try await MCTLHTTP.send(request, client: httpClient, timeoutSeconds: timeoutSeconds)
+        } catch MCTLHTTP.Failure.timedOut(let seconds) {
             throw PlatformSecretsError.unreachable(backend: "vault at \(address)", detail: "no answer within \(seconds) s")
-        } catch MCTLBackendHTTP.Failure.transport(let detail) {
+        } catch MCTLHTTP.Failure.transport(let detail) {
             throw PlatformSecretsError.unreachable(backend: "vault at \(address)", detail: detail)
         }
     }
 
-    private func failure(_ answer: MCTLBackendHTTP.Answer, path: String) -> PlatformSecretsError {
+    private func failure(_ answer: MCTLHTTP.Answer, path: String) -> PlatformSecretsError {
         let messages = Self.errorMessages(answer.body, redacting: token)
         switch answer.status {
         case 403:

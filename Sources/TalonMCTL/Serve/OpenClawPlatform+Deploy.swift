@@ -11,15 +11,8 @@ extension OpenClawPlatform {
 
     func botTokenIntakeURL(_ params: OpenClawDeployParams) -> String {
         let query = [("team", params.team), ("service", params.component), ("returnTo", params.dashboardURL)]
-            .map { "\($0.0)=\(Self.queryEscaped($0.1))" }.joined(separator: "&")
+            .map { "\($0.0)=\(MCTLHTTP.encodeQueryComponent($0.1))" }.joined(separator: "&")
         return settings.intakeBaseURL.url + "/openclaw/intake?" + query
-    }
-
-    /// Percent-encodes everything but RFC 3986's unreserved characters.
-    static func queryEscaped(_ value: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 
     /// Owner check, tenant, quota preflight: shared by start and resume.

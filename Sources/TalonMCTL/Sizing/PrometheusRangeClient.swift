@@ -61,9 +61,9 @@ public struct PrometheusRangeClient: PrometheusRangeQuerying, CustomStringConver
 
     /// `httpClient` nil → the shared process-lifetime client (nothing to shut down).
     public init(baseURL: String, timeoutSeconds: Double = 10, httpClient: HTTPClient? = nil) {
-        self.baseURL = MCTLBackendHTTP.trimmedBase(baseURL)
+        self.baseURL = MCTLHTTP.trimmedBase(baseURL)
         self.timeoutSeconds = timeoutSeconds
-        self.httpClient = httpClient ?? MCTLBackendHTTP.shared
+        self.httpClient = httpClient ?? MCTLHTTP.shared
     }
 
     /// `VICTORIAMETRICS_URL` unset or empty → nil (no metrics backend); set but not http(s) → error.
@@ -85,7 +85,7 @@ public struct PrometheusRangeClient: PrometheusRangeQuerying, CustomStringConver
         let fields = [
             ("query", query), ("start", Self.seconds(start)), ("end", Self.seconds(end)), ("step", String(stepSeconds)),
         ]
-        let encoded = fields.map { "\($0.0)=\(MCTLBackendHTTP.encodeQueryComponent($0.1))" }.joined(separator: "&")
+        let encoded = fields.map { "\($0.0)=\(MCTLHTTP.encodeQueryComponent($0.1))" }.joined(separator: "&")
         return "\(baseURL)/api/v1/query_range?\(encoded)"
     }
 
@@ -97,19 +97,19 @@ public struct PrometheusRangeClient: PrometheusRangeQuerying, CustomStringConver
         var request = HTTPClientRequest(url: rangeURL(query: query, start: start, end: end, stepSeconds: stepSeconds))
         request.method = .GET
         request.headers.add(name: "Accept", value: "application/json")
-        let answer: MCTLBackendHTTP.Answer
+        let answer: MCTLHTTP.Answer
         do {
-            answer = try await MCTLBackendHTTP.send(request, client: httpClient, timeoutSeconds: timeoutSeconds)
-        } catch MCTLBackendHTTP.Failure.timedOut(let seconds) {
+            answer = try await MCTLHTTP.send(request, client: httpClient, timeoutSeconds: timeoutSeconds)
+        } catch MCTLHTTP.Failure.timedOut(let seconds) {
             throw PrometheusQueryError.unreachable(url: endpoint, detail: "no answer within \(seconds) s")
-        } catch MCTLBackendHTTP.Failure.transport(let detail) {
+        } catch MCTLHTTP.Failure.transport(let detail) {
             throw PrometheusQueryError.unreachable(url: endpoint, detail: detail)
         }
         return try Self.parse(answer, endpoint: endpoint)
     }
 
     /// Prometheus answers errors as JSON with 400, 422, 503 too: its `error` text is the useful part.
-    static func parse(_ answer: MCTLBackendHTTP.Answer, endpoint: String) throws -> [PrometheusRangeSeries] {
+    static func parse(_ answer: MCTLHTTP.Answer, endpoint: String) throws -> [PrometheusRangeSeries] {
         let envelope = try? JSONDecoder().decode(PrometheusEnvelope.self, from: answer.body)
         if let envelope, envelope.status == "error" {
             throw PrometheusQueryError.queryFailed(

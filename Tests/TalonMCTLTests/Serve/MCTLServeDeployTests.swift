@@ -12,7 +12,7 @@ struct MCTLServeDeployTests {
 
     func intakeForm(_ harness: MCTLServeHarness, token: String = botToken, returnTo: String = "https://labs-openclaw.mctl.ai/") -> Data {
         let encoded = [("team", "labs"), ("service", "openclaw"), ("returnTo", returnTo), ("telegram_bot_token", token)]
-            .map { "\($0.0)=\(OpenClawPlatform.queryEscaped($0.1))" }.joined(separator: "&")
+            .map { "\($0.0)=\(MCTLHTTP.encodeQueryComponent($0.1))" }.joined(separator: "&")
         return Data(encoded.utf8)
     }
 

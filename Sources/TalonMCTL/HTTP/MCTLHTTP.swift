@@ -3,12 +3,12 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// HTTP for the platform backends of `talon mctl serve` (Vault, the Prometheus-compatible metrics
-/// API). One process-lifetime client (never shut down, like `HTTPClient.shared`) that refuses
-/// redirects: a redirected Vault request would carry `X-Vault-Token` to wherever it points. Every
-/// request is bounded end to end (head and body) in time and in body size; callers turn a
+/// Outbound HTTP of the MCTL module (OAuth, JWKS, Vault, the Prometheus-compatible metrics API). One
+/// process-lifetime client (never shut down, like `HTTPClient.shared`) that refuses redirects — a redirected
+/// request would carry a token, code or `X-Vault-Token` to wherever it points — and does not retry connection
+/// attempts silently. `send` bounds a request end to end (head and body) in time and in body size; callers turn a
 /// `Failure` into their own error type.
-enum MCTLBackendHTTP {
+enum MCTLHTTP {
     static let shared: HTTPClient = {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.redirectConfiguration = .disallow
