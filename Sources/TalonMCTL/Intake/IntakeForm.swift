@@ -7,6 +7,7 @@ enum IntakeForm {
     static let serviceField = "service"
     static let returnToField = "returnTo"
     static let tokenField = "telegram_bot_token"
+    static let signatureField = IntakeLinkSigner.field
 
     /// Headers to send with every intake page: not cached, not framed (clickjacking), and a
     /// `Referrer-Policy` that still sends our own origin on the POST, which the CSRF check may need.
@@ -24,9 +25,13 @@ enum IntakeForm {
 
     /// `action` is the form's target (normally "/openclaw/intake"); `notice` is an optional message
     /// shown above the form (e.g. why the last submission was refused). All values are escaped.
-    static func render(team: String, service: String, returnTo: String, action: String, notice: String? = nil) -> String {
+    static func render(
+        team: String, service: String, returnTo: String, signature: String? = nil, action: String, notice: String? = nil
+    ) -> String {
         let noticeBlock =
             notice.map { "<p class=\"notice\" role=\"alert\">\(IntakeHTML.escape($0))</p>\n" } ?? ""
+        let signatureBlock =
+            signature.map { "<input type=\"hidden\" name=\"\(signatureField)\" value=\"\(IntakeHTML.escape($0))\">\n" } ?? ""
         let body = """
             <h1>Connect your Telegram bot</h1>
             <p>OpenClaw <strong>\(IntakeHTML.escape(service))</strong> of team <strong>\(IntakeHTML.escape(team))</strong> \
@@ -36,7 +41,7 @@ enum IntakeForm {
             <input type="hidden" name="\(teamField)" value="\(IntakeHTML.escape(team))">
             <input type="hidden" name="\(serviceField)" value="\(IntakeHTML.escape(service))">
             <input type="hidden" name="\(returnToField)" value="\(IntakeHTML.escape(returnTo))">
-            <label for="\(tokenField)">Bot token</label>
+            \(signatureBlock)            <label for="\(tokenField)">Bot token</label>
             <input type="password" id="\(tokenField)" name="\(tokenField)" required autocomplete="off" autocapitalize="off" \
             spellcheck="false" inputmode="text" pattern="[0-9]{1,20}:[A-Za-z0-9_\\-]{35}" aria-describedby="token-help">
             <p id="token-help" class="help">Looks like <span class="code">123456789:AA…</span> (digits, a colon, 35 letters, digits, _ or -).</p>

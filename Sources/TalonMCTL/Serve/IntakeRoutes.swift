@@ -63,7 +63,8 @@ struct IntakeRoutes: Sendable {
         let service = query["service"].map(String.init)
         if let refused = await authorize(team: team, service: service, caller: caller) { return refused }
         let html = IntakeForm.render(
-            team: team ?? "", service: service ?? "", returnTo: query["returnTo"].map(String.init) ?? "", action: Self.path, notice: nil)
+            team: team ?? "", service: service ?? "", returnTo: query["returnTo"].map(String.init) ?? "",
+            signature: query[IntakeLinkSigner.field[...]].map(String.init), action: Self.path, notice: nil)
         return Self.html(200, html)
     }
 
@@ -99,7 +100,7 @@ struct IntakeRoutes: Sendable {
         let token = (form["telegram_bot_token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard TelegramBotTokenShape.isValid(token) else {
             let html = IntakeForm.render(
-                team: team, service: service, returnTo: form["returnTo"] ?? "", action: Self.path,
+                team: team, service: service, returnTo: form["returnTo"] ?? "", signature: form[IntakeLinkSigner.field], action: Self.path,
                 notice: "That does not look like a Telegram bot token (<digits>:<35 characters>) — copy it from @BotFather.")
             return Self.html(400, html)
         }
@@ -114,8 +115,16 @@ struct IntakeRoutes: Sendable {
         }
         logger.info(
             "intake: telegram bot token saved", metadata: ["team": .string(team), "service": .string(service), "by": .string(caller.login)])
-        let hosts = IntakeRedirect.tenantHosts(team: team, service: service)
-        guard let target = IntakeRedirect.target(returnTo: form["returnTo"] ?? "", tenantHosts: hosts) else {
+        let returnTo = form["returnTo"] ?? ""
+        var hosts = IntakeRedirect.tenantHosts(team: team, service: service)
+        // A custom host counts as the tenant's own only when the deploy tool signed this very link.
+        if let signature = form[IntakeLinkSigner.field],
+            platform.settings.linkSigner.isValid(signature, team: team, service: service, returnTo: returnTo),
+            let host = IntakeURL.parse(returnTo)?.host
+        {
+            hosts.append(host)
+        }
+        guard let target = IntakeRedirect.target(returnTo: returnTo, tenantHosts: hosts) else {
             return Self.page(200, title: "Saved", message: "The Telegram bot token is saved. Resume the deployment to finish onboarding.")
         }
         var headers = HTTPFields()

@@ -81,7 +81,9 @@ public enum MCTLServe {
         }
         let secrets: any PlatformSecrets
         let metrics: PrometheusRangeClient?
+        let linkSigner: IntakeLinkSigner
         do {
+            linkSigner = try IntakeLinkSigner(stateDirectory: URL(fileURLWithPath: options.stateDir))
             secrets = try PlatformSecretsBackend.fromEnvironment(environment, stateDirectory: URL(fileURLWithPath: options.stateDir))
             metrics = try PrometheusRangeClient.fromEnvironment(environment)
         } catch {
@@ -107,7 +109,8 @@ public enum MCTLServe {
         let verifier = MCTLJWTVerifier(configuration: jwt)
         let platform = OpenClawPlatform(
             repo: repo, secrets: secrets, sizing: sizing, profiles: profiles, floor: .default,
-            settings: OpenClawPlatformSettings(intakeBaseURL: publicURL, image: options.image, cnpgDir: options.cnpgDir),
+            settings: OpenClawPlatformSettings(
+                intakeBaseURL: publicURL, image: options.image, cnpgDir: options.cnpgDir, linkSigner: linkSigner),
             logger: logger)
         logger.info(
             "mctl platform ready",

@@ -10,8 +10,13 @@ extension OpenClawPlatform {
     static func databaseSecretPath(team: String, service: String) -> String { "teams/\(team)/\(service)/database" }
 
     func botTokenIntakeURL(_ params: OpenClawDeployParams) -> String {
-        let query = [("team", params.team), ("service", params.component), ("returnTo", params.dashboardURL)]
-            .map { "\($0.0)=\(MCTLHTTP.encodeQueryComponent($0.1))" }.joined(separator: "&")
+        var pairs = [("team", params.team), ("service", params.component), ("returnTo", params.dashboardURL)]
+        // A custom host is not one the intake page trusts by name: the link carries a signature for it.
+        if !IntakeRedirect.tenantHosts(team: params.team, service: params.component).contains(params.host) {
+            let signature = settings.linkSigner.signature(team: params.team, service: params.component, returnTo: params.dashboardURL)
+            pairs.append((IntakeLinkSigner.field, signature))
+        }
+        let query = pairs.map { "\($0.0)=\(MCTLHTTP.encodeQueryComponent($0.1))" }.joined(separator: "&")
         return settings.intakeBaseURL.url + "/openclaw/intake?" + query
     }
 

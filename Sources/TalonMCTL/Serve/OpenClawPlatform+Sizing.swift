@@ -21,6 +21,12 @@ extension OpenClawPlatform {
         guard case .object(var body)? = try? JSON5.parse(String(decoding: try JSONEncoder().encode(recommendation), as: UTF8.self))
         else { throw PlatformFailure(status: 500, message: "cannot encode the sizing recommendation") }
         body["profileSpec"] = profiles[recommendation.profile.rawValue]?.spec ?? .null
+        // Without usage data the keys are still there (all zero), so clients read one shape.
+        if body["stats"] == nil || body["stats"]?.isNull == true {
+            body["stats"] = .object([
+                "memoryMaxBytes": 0, "memoryP95Bytes": 0, "cpuMaxCores": 0, "cpuP95Cores": 0, "sampleCount": 0,
+            ])
+        }
         return .ok(body)
     }
 

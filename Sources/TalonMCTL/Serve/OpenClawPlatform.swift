@@ -12,12 +12,8 @@ public struct OpenClawPlatformSettings: Sendable {
     public var image: String
     /// CNPG manifests (shared cluster, databases, secrets), relative to the GitOps repo.
     public var cnpgDir: String
-
-    public init(intakeBaseURL: PublicBaseURL, image: String, cnpgDir: String) {
-        self.intakeBaseURL = intakeBaseURL
-        self.image = image
-        self.cnpgDir = cnpgDir
-    }
+    /// Signs intake links whose `returnTo` is a custom host.
+    var linkSigner: IntakeLinkSigner
 }
 
 /// This server's public base URL, without a trailing slash.

@@ -10,8 +10,13 @@ struct MCTLServeDeployTests {
     static let intakeHeaders = ["Content-Type": "application/x-www-form-urlencoded"]
     static let botToken = "123456789:" + String(repeating: "A", count: 30) + "b_c-d"
 
-    func intakeForm(_ harness: MCTLServeHarness, token: String = botToken, returnTo: String = "https://labs-openclaw.mctl.ai/") -> Data {
-        let encoded = [("team", "labs"), ("service", "openclaw"), ("returnTo", returnTo), ("telegram_bot_token", token)]
+    func intakeForm(
+        _ harness: MCTLServeHarness, token: String = botToken, returnTo: String = "https://labs-openclaw.mctl.ai/", signature: String? = nil
+    ) -> Data {
+        var fields = [("team", "labs"), ("service", "openclaw"), ("returnTo", returnTo), ("telegram_bot_token", token)]
+        if let signature { fields.append(("sig", signature)) }
+        let encoded =
+            fields
             .map { "\($0.0)=\(MCTLHTTP.encodeQueryComponent($0.1))" }.joined(separator: "&")
         return Data(encoded.utf8)
     }
@@ -161,5 +166,40 @@ struct MCTLServeDeployTests {
         let resumeAgain = try await harness.call("POST", "/api/v1/openclaw/deploy/resume", as: "alice", json: resumeBody)
         #expect(resumeAgain.status == 409)
         #expect(try harness.repo.commitCount() == 2)
+    }
+
+    @Test("a custom host: the intake link is signed, the signed returnTo is followed, a changed one is not")
+    func customHostIntake() async throws {
+        let harness = try await MCTLServeHarness.start()
+        defer { Task { await harness.stop() } }
+        let started = try await harness.call(
+            "POST", "/api/v1/openclaw/deploy/start", as: "alice", json: ["team_name": "labs", "host": "bot.example.org"])
+        #expect(started.status == 200, "\(started.body)")
+        #expect(started.body["dashboardURL"] as? String == "https://bot.example.org/")
+        let link = try #require(started.body["botTokenIntakeURL"] as? String)
+        let query = try #require(URLComponents(string: link)?.queryItems)
+        #expect(query.first { $0.name == "returnTo" }?.value == "https://bot.example.org/")
+        let signature = try #require(query.first { $0.name == "sig" }?.value)
+
+        let page = try await harness.probe.get(
+            String(link.dropFirst("http://127.0.0.1:\(harness.port)".count)),
+            headers: ["Authorization": "Bearer " + MCTLServeHarness.token("alice")])
+        #expect(page.status == 200)
+        #expect(page.text.contains("name=\"sig\" value=\"\(signature)\""), "the form carries the signature")
+
+        let origin = "http://127.0.0.1:\(harness.port)"
+        let forged = try await postIntake(
+            harness, origin: origin, form: intakeForm(harness, returnTo: "https://evil.example/", signature: signature))
+        #expect(forged.status == 200, "a signature for another returnTo does not open a redirect")
+        #expect(forged.header("location") == nil)
+        let unsigned = try await postIntake(harness, origin: origin, form: intakeForm(harness, returnTo: "https://bot.example.org/"))
+        #expect(unsigned.header("location") == nil, "an unsigned custom host is not followed")
+        let signed = try await postIntake(
+            harness, origin: origin, form: intakeForm(harness, returnTo: "https://bot.example.org/", signature: signature))
+        #expect(signed.status == 302)
+        #expect(signed.header("location") == "https://bot.example.org/?telegram_saved=1")
+
+        let standard = try await harness.call("POST", "/api/v1/openclaw/deploy/start", as: "alice", json: ["team_name": "labs"])
+        #expect((standard.body["botTokenIntakeURL"] as? String)?.contains("sig=") == false, "the tenant's own host needs no signature")
     }
 }

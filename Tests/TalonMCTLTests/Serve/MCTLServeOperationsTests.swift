@@ -59,7 +59,7 @@ struct MCTLServeOperationsTests {
         #expect(try harness.repo.commitCount() == 2, "no commit when nothing changes")
     }
 
-    @Test("sizing without a metrics backend: startup plus a note; members may read; unknown service 404; bad lookback 400")
+    @Test("sizing without a metrics backend: startup plus a note and zero stats; members may read; unknown service 404; bad lookback 400")
     func sizingFallback() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
@@ -68,6 +68,9 @@ struct MCTLServeOperationsTests {
         #expect(sizing.body["profile"] as? String == "startup")
         #expect(sizing.body["note"] is String)
         #expect(sizing.body["profileSpec"] is [String: Any])
+        let stats = try #require(sizing.body["stats"] as? [String: Any], "stats keep their shape without data")
+        #expect(stats["sampleCount"] as? Int == 0)
+        #expect(stats["memoryMaxBytes"] as? Int == 0)
         #expect(sizing.body["lookbackHours"] as? Int == 12)
         #expect((sizing.body["policy"] as? String)?.contains("24h") == true)
         #expect(try await harness.call("GET", "/api/v1/openclaw/labs/nope/sizing", as: "alice").status == 404)
