@@ -30,11 +30,27 @@ struct TelegramOutboundMessage: Sendable, Hashable {
 
     /// Chunks at the account's limit, as outbox drafts in order.
     static func drafts(_ text: String, chatId: Int64, topicId: Int64?, limit: Int, markdown: Bool = true) -> [OutboxDraft] {
-        TextChunker.chunks(text, limit: limit).map { chunk in
+        chunks(text, limit: limit).map { chunk in
             OutboxDraft(
                 chatId: String(chatId),
                 payloadJSON: TelegramOutboundMessage(text: chunk, markdown: markdown, topicId: topicId).json.serialized())
         }
+    }
+
+    /// `TextChunker` counts Characters; Telegram counts UTF-16 code units, in which an emoji is two or more. A chunk
+    /// over the limit in those units is split again at a limit scaled by its units per Character.
+    static func chunks(_ text: String, limit: Int) -> [String] {
+        TextChunker.chunks(text, limit: limit).flatMap { fitUTF16($0, limit: limit) }
+    }
+
+    private static func fitUTF16(_ chunk: String, limit: Int) -> [String] {
+        let units = chunk.utf16.count
+        guard units > limit else { return [chunk] }
+        let characters = chunk.count
+        let scaled = max(16, limit * characters / units - 1)
+        // At the chunker's floor no smaller split exists; Telegram's own error is then the honest outcome.
+        guard scaled < characters else { return [chunk] }
+        return TextChunker.chunks(chunk, limit: scaled).flatMap { fitUTF16($0, limit: limit) }
     }
 }
 
