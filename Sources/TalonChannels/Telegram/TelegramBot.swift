@@ -84,6 +84,12 @@ public final class TelegramBot: Sendable {
                 await state.setIdentity(id: me["id"]?.doubleValue.map(Int64.init), username: username)
                 await health.clear(component)
                 logger.info("telegram bot connected", metadata: ["bot": .string(username.map { "@\($0)" } ?? "?")])
+                let invalid = await state.mentionMatcher(patterns: mentionPatterns).invalidPatterns
+                if !invalid.isEmpty {
+                    logger.warning(
+                        "messages.groupChat.mentionPatterns: skipping patterns that are not valid regular expressions",
+                        metadata: ["patterns": .array(invalid.map { .string($0) })])
+                }
                 let commands: [JSONValue] = Self.commands.map { ["command": .string($0.0), "description": .string($0.1)] }
                 do {
                     _ = try await api.call("setMyCommands", ["commands": .array(commands)])
@@ -188,11 +194,22 @@ actor TelegramBotState {
     /// Inbox items being handled now, so a rescan does not start them twice.
     private var inFlight: Set<Int64> = []
     private var activeChats: Set<Int64> = []
+    /// The group mention matcher for the current username, built once (its patterns compile regexes).
+    private var matcher: MentionMatcher?
 
     func setIdentity(id: Int64?, username: String?) {
+        if username != self.username { matcher = nil }
         self.botId = id
         self.username = username
         self.failure = nil
+    }
+
+    /// The matcher for `patterns` (fixed for the bot's lifetime: they come from the config read at start).
+    func mentionMatcher(patterns: [String]) -> MentionMatcher {
+        if let matcher { return matcher }
+        let built = MentionMatcher(botUsername: username, patterns: patterns)
+        matcher = built
+        return built
     }
 
     func setFailure(_ reason: String) { failure = reason }

@@ -56,8 +56,8 @@ extension TelegramBot {
         let sender = String(senderId)
         var text = message.text
         if message.isGroup {
-            let (botId, username) = (await state.botId, await state.username)
-            let matcher = MentionMatcher(botUsername: username, patterns: mentionPatterns)
+            let botId = await state.botId
+            let matcher = await state.mentionMatcher(patterns: mentionPatterns)
             // `@bot`, `/command@bot`, a reply to the bot, or a configured pattern.
             let mentioned = matcher.isMentioned(text: text, isReplyToBot: botId != nil && message.replyToUserId == botId)
             if case .ignore(let reason) = settings.access.decideGroup(
