@@ -5,8 +5,9 @@ import NIOCore
 import TalonAgent
 import TalonCore
 import TalonModels
-import TalonTools
 import Testing
+
+@testable import TalonTools
 
 /// A loopback page server for `web_fetch`.
 struct PageServer {
@@ -114,6 +115,31 @@ struct WebFetchTests {
         #expect(
             !(try await allowlisted.invoke(arguments: ["url": .string("http://127.0.0.1:\(server.port)/page")], context: context)).isError)
         await server.stop()
+    }
+
+    @Test("the connection goes to the address the guard checked (no second lookup), on every redirect hop")
+    func connectsToTheCheckedAddress() async throws {
+        let server = try await PageServer.start()
+        defer { server.task.cancel() }
+        // A name no system resolver knows: only a connection pinned to the checked address reaches the server.
+        let name = "pinned.talon.invalid"
+        let resolver: @Sendable (String) async -> [[UInt8]] = { host in host == name ? [[127, 0, 0, 1]] : [] }
+        let tool = WebFetchTool(settings: WebFetchSettings(allowPrivateNetwork: true), logger: logger, resolver: resolver)
+        let output = try await tool.invoke(arguments: ["url": .string("http://\(name):\(server.port)/redirect")], context: context)
+        #expect(!output.isError, "\(output.text)")
+        #expect(output.text.contains("URL: http://\(name):\(server.port)/page"))
+        #expect(output.text.contains("Hello world"))
+
+        let guarded = WebFetchTool(settings: WebFetchSettings(), logger: logger, resolver: resolver)
+        let refused = try await guarded.invoke(arguments: ["url": .string("http://\(name):\(server.port)/page")], context: context)
+        #expect(refused.isError)
+        #expect(refused.text.contains("resolves to a private"), "\(refused.text)")
+        await server.stop()
+    }
+
+    @Test func addressesFormatForPinning() {
+        #expect(NetworkGuard.format([93, 184, 216, 34]) == "93.184.216.34")
+        #expect(NetworkGuard.format([0x26, 0x06, 0x47, 0, 0x47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11, 0x11]) == "2606:4700:4700::1111")
     }
 
     @Test func htmlExtraction() {

@@ -10,8 +10,8 @@ import Foundation
 
 /// SSRF guard for `web_fetch`: refuses loopback, private, link-local, unique-local, CGNAT,
 /// multicast/reserved and cloud-metadata targets, checking every address a host name resolves to.
-/// (The HTTP client resolves again when connecting; re-checking each redirect hop narrows, but does
-/// not close, the DNS-rebinding window.)
+/// `web_fetch` then connects to one of exactly those addresses (no second lookup), so a name that
+/// resolves differently a moment later (DNS rebinding) cannot slip past the check.
 public enum NetworkGuard {
     public struct Refusal: Error, Sendable, CustomStringConvertible {
         public var description: String
@@ -21,22 +21,48 @@ public enum NetworkGuard {
 
     /// Throws when `host` (a name or an IP literal, IPv6 with or without brackets) is not a public target.
     public static func check(host rawHost: String) async throws(Refusal) {
+        _ = try await vet(host: rawHost, enforce: true, resolver: resolve)
+    }
+
+    /// The address to connect to for `host`: nil for an IP literal (nothing to resolve), else one of the addresses
+    /// the name resolves to (IPv4 first). With `enforce`, local names and blocked addresses are refused; without it
+    /// (`allowPrivateNetwork`) the name is still resolved once, so the connection goes where the lookup said.
+    static func vet(
+        host rawHost: String, enforce: Bool, resolver: @Sendable (String) async -> [[UInt8]]
+    ) async throws(Refusal) -> String? {
         var host = rawHost.lowercased()
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host.hasSuffix(".") { host.removeLast() }
         guard !host.isEmpty else { throw Refusal(description: "the URL has no host") }
-        if blockedHostNames.contains(host) || host.hasSuffix(".localhost") || host.hasSuffix(".internal") {
+        if enforce, blockedHostNames.contains(host) || host.hasSuffix(".localhost") || host.hasSuffix(".internal") {
             throw Refusal(description: "refusing to fetch '\(host)': local or internal host name")
         }
         if let bytes = parseIP(host) {
-            if isBlocked(bytes) { throw Refusal(description: "refusing to fetch \(host): private, loopback or link-local address") }
-            return
+            if enforce, isBlocked(bytes) {
+                throw Refusal(description: "refusing to fetch \(host): private, loopback or link-local address")
+            }
+            return nil
         }
-        let addresses = await resolve(host)
+        let addresses = await resolver(host)
         guard !addresses.isEmpty else { throw Refusal(description: "cannot resolve host '\(host)'") }
-        for address in addresses where isBlocked(address) {
-            throw Refusal(description: "refusing to fetch '\(host)': it resolves to a private, loopback or link-local address")
+        if enforce {
+            for address in addresses where isBlocked(address) {
+                throw Refusal(description: "refusing to fetch '\(host)': it resolves to a private, loopback or link-local address")
+            }
         }
+        let chosen = addresses.first { $0.count == 4 } ?? addresses[0]
+        return format(chosen)
+    }
+
+    /// The text form of a 4- or 16-byte address (`inet_ntop`).
+    static func format(_ bytes: [UInt8]) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let family = bytes.count == 4 ? AF_INET : AF_INET6
+        let ok = bytes.withUnsafeBytes { raw in
+            inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count)) != nil
+        }
+        guard ok else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// IPv4 (4 bytes) or IPv6 (16 bytes) from a literal.
