@@ -161,16 +161,20 @@ public struct Gateway: Sendable {
         )
         let group = ServiceGroup(
             configuration: .init(
+                // Named explicitly: without a name, ServiceLifecycle describes each service by reflection ("\(service)"),
+                // which walks every stored property through the runtime's conformance lookups: ~7 ms of start-up.
                 services: [
-                    .init(service: StoreCloser(store: store, logger: logger)),
-                    .init(service: DedupeSweeper(store: store, logger: logger, clock: clock)),
-                    .init(service: EventHubService(hub: services.hub, runtime: runtime)),
-                    .init(service: HookResumeService(runner: hookRunner)),
-                    .init(service: telegram),
-                    .init(service: MCTLRefresherService(connect: services.mctl)),
-                    .init(service: MCPShutdownService(manager: mcp)),
-                    .init(service: app),
-                    .init(service: DrainMarker(readiness: readiness, logger: logger, timeout: settings.drainTimeout)),
+                    .init(service: StoreCloser(store: store, logger: logger), serviceName: "store"),
+                    .init(service: DedupeSweeper(store: store, logger: logger, clock: clock), serviceName: "dedupe-sweeper"),
+                    .init(service: EventHubService(hub: services.hub, runtime: runtime), serviceName: "event-hub"),
+                    .init(service: HookResumeService(runner: hookRunner), serviceName: "hook-resume"),
+                    .init(service: telegram, serviceName: "telegram"),
+                    .init(service: MCTLRefresherService(connect: services.mctl), serviceName: "mctl-refresher"),
+                    .init(service: MCPShutdownService(manager: mcp), serviceName: "mcp"),
+                    .init(service: app, serviceName: "http"),
+                    .init(
+                        service: DrainMarker(readiness: readiness, logger: logger, timeout: settings.drainTimeout),
+                        serviceName: "drain-marker"),
                 ],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 cancellationSignals: [],

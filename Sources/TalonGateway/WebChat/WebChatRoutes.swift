@@ -59,8 +59,9 @@ struct WebChatAssets: Sendable {
         var assets = self.assets
         for route in ["/", "/overview"] {
             guard let noModelHint, let page = assets[route] else { continue }
-            let html = String(buffer: page.body).replacingOccurrences(
-                of: Self.bannerPlaceholder,
+            // The standard library's `replacing`: Foundation's `replacingOccurrences` bridges through NSString at start-up.
+            let html = String(buffer: page.body).replacing(
+                Self.bannerPlaceholder,
                 with: #"<div id="model-banner" class="banner warn" role="alert">"# + Self.escapeHTML(noModelHint) + "</div>")
             assets[route] = Asset(contentType: page.contentType, body: ByteBuffer(string: html))
         }
@@ -82,7 +83,17 @@ struct WebChatAssets: Sendable {
     }
 
     static func escapeHTML(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
     }
 }

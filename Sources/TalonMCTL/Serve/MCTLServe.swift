@@ -144,7 +144,8 @@ public enum MCTLServe {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [application], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
+                services: [.init(service: application, serviceName: "http")],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger))
         try await group.run()
     }
 
