@@ -53,18 +53,8 @@ enum SkillPrompt {
         return lines.joined(separator: "\n")
     }
 
+    /// One line of escaped text: line breaks (including CRLF) become spaces.
     static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\n", "\r": out += " "
-            default: out.append(character)
-            }
-        }
-        return out
+        HTMLEscape.escape(String(text.map { $0.isNewline ? " " : $0 }))
     }
 }

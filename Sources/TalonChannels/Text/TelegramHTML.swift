@@ -1,3 +1,5 @@
+import TalonCore
+
 /// Model Markdown → Telegram's HTML parse mode.
 ///
 /// Telegram rejects a whole message whose tags are unbalanced, so every construct is emitted as an open tag,
@@ -46,20 +48,7 @@ public enum TelegramHTML {
     // MARK: Internals
 
     /// Escapes text for Telegram HTML; quotes only matter inside attribute values.
-    static func escape(_ text: some StringProtocol, quotes: Bool) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"" where quotes: result += "&quot;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func escape(_ text: some StringProtocol, quotes: Bool) -> String { HTMLEscape.escape(text, quotes: quotes) }
 
     private static func codeBlock(_ code: String, language: String) -> String {
         // Telegram drops empty entities at best; an empty block renders as nothing.

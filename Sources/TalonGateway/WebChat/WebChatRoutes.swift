@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import TalonCore
 
 /// Serves the WebChat / Control UI page (`/`, `/overview`, `/webchat.js`, `/control.js`, `/webchat.css`) from the
 /// package's resources, read
@@ -82,18 +83,5 @@ struct WebChatAssets: Sendable {
         }
     }
 
-    static func escapeHTML(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escapeHTML(_ text: String) -> String { HTMLEscape.escape(text) }
 }
